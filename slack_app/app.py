@@ -1,0 +1,114 @@
+"""The one factory that builds the Bolt app and wires listeners to services."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import threading
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+
+from slack_app.blocks.messages import error_notice
+from slack_app.ids import Field
+from slack_app.listeners import commands, views
+from slack_app.publishing import SLACK_FAILURES, CardPublisher
+from slack_app.services.escalations import EscalationService
+from slack_app.settings import Settings
+from storage.db import Databases
+
+logger = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client every Slack call goes through, pointed at SLACK_API_URL."""
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+
+
+class BotIdentity:
+    """Bolt's authorize function for a single-workspace app, without Slack on the request path.
+
+    Bolt's default asks auth.test on the first request and fails that request when Slack is
+    unreachable; a submission must be stored even then. The identity is cached once known.
+    """
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._known: AuthorizeResult | None = None
+        self._lock = threading.Lock()
+
+    def authorize(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        """Bolt calls this per request (by argument name, so it must be a plain callable)."""
+        if self._known is not None:
+            return self._known
+        with self._lock:
+            if self._known is None:
+                try:
+                    response = self._client.auth_test()
+                except SLACK_FAILURES:
+                    logger.warning("auth.test failed; continuing without the bot's user id for now")
+                    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self._client.token)
+                self._known = AuthorizeResult.from_auth_test_response(
+                    bot_token=self._client.token, auth_test_response=response
+                )
+        return self._known
+
+
+def _authorize_function(identity: BotIdentity):
+    # Bolt passes arguments by the names it finds on the callable, which a bound method confuses.
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return identity.authorize(enterprise_id, team_id)
+
+    return authorize
+
+
+def create_app(
+    settings: Settings,
+    databases: Databases,
+    client: WebClient | None = None,
+    *,
+    socket_mode: bool = False,
+) -> App:
+    """Build a fresh App. In HTTP mode request signatures are always checked."""
+    if not socket_mode:
+        settings.require_http_mode()
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode connections are authenticated by the app token, not by request signatures.
+        request_verification_enabled=not socket_mode,
+        # auth.test runs lazily and never fails a request, so neither start-up nor a submission
+        # depends on Slack being reachable.
+        authorize=_authorize_function(BotIdentity(client)),
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    escalations = EscalationService(databases)
+    publisher = CardPublisher(client, escalations, settings.escalation_channel)
+    commands.register(app)
+    views.register(app, escalations, publisher)
+    app.error(_handle_error)
+    return app
+
+
+def _handle_error(error: Exception, request: BoltRequest, response: BoltResponse | None) -> BoltResponse | None:
+    """Log an unexpected failure with an id, and give the person that id instead of a trace."""
+    error_id = uuid.uuid4().hex[:8]
+    logger.error("unexpected error %s: %s", error_id, type(error).__name__, exc_info=error)
+    if response is None:  # already acknowledged: nothing more can go back in this response
+        return None
+    payload: Any = request.body.get("payload") if isinstance(request.body, dict) else None
+    if isinstance(request.body, dict) and request.body.get("type") == "view_submission":
+        payload = request.body
+    notice = error_notice(error_id)
+    if isinstance(payload, dict) and payload.get("type") == "view_submission":
+        body = {"response_action": "errors", "errors": {Field.SUMMARY.value: notice}}
+        return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
+    return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": notice}),
+                        headers={"content-type": "application/json"})

@@ -1,0 +1,39 @@
+"""Making user text safe inside Slack mrkdwn."""
+
+from __future__ import annotations
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as control sequences.
+
+    With them escaped, `<!channel>` or `<@U123>` typed by a person shows as text and pings no one.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link whose URL and label cannot break out of the `<url|label>` syntax."""
+    safe_url = escape(url).replace("|", "%7C")
+    safe_label = escape(label).replace("|", "¦")
+    return f"<{safe_url}|{safe_label}>"
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut text to at most `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def escape_within(text: str, limit: int) -> str:
+    """Escape text, then cut it to `limit` characters without splitting an entity like `&amp;`.
+
+    Escaping can grow text up to fivefold, so a field within its input limit can still
+    overflow a Block Kit limit once escaped.
+    """
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"

@@ -1,0 +1,42 @@
+"""Modal submission listeners: validate and store before the ack, post after it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from slack_app.blocks.modal import read_submission
+from slack_app.ids import CallbackId
+from slack_app.publishing import CardPublisher
+from slack_app.services.escalations import EscalationService
+from slack_app.services.validation import InvalidEscalation
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App, escalations: EscalationService, publisher: CardPublisher) -> None:
+    def submit_escalation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A new escalation: refused with field errors, or stored, closed and posted."""
+        draft = read_submission((view.get("state") or {}).get("values"))
+        user = body.get("user") or {}
+        try:
+            submitted = escalations.submit(
+                draft,
+                reporter_id=str(user.get("id") or ""),
+                team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
+                view_id=view.get("id"),
+            )
+        except InvalidEscalation as invalid:
+            ack(
+                response_action="errors",
+                errors={field.value: message for field, message in invalid.errors.items()},
+            )
+            return
+        ack()
+        if submitted.is_new:
+            logger.info("%s stored", submitted.escalation.ref)
+            publisher.publish(submitted.escalation)
+
+    app.view_submission(CallbackId.ESCALATION_MODAL.value)(submit_escalation)

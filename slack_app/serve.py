@@ -1,0 +1,64 @@
+"""Running the app: Socket Mode for trying it, gunicorn-served HTTP for production."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from slack_app.app import create_app, make_client
+from slack_app.settings import Settings
+from slack_app.web import WsgiApp
+from storage.db import Databases
+
+logger = logging.getLogger(__name__)
+
+
+def build_wsgi(settings: Settings) -> WsgiApp:
+    """The HTTP app for one worker process: its own connections, its own Bolt app."""
+    databases = Databases(settings.escalation_db)
+    return WsgiApp(create_app(settings, databases), databases)
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        s = self._settings
+        options: dict[str, Any] = {
+            "bind": f"0.0.0.0:{s.port}",
+            "workers": s.web_concurrency,
+            "threads": s.web_threads,
+            "worker_class": "gthread",
+            # Slack gives each request 3 s; a worker stuck far longer is restarted.
+            "timeout": 30,
+            "graceful_timeout": 20,
+            "keepalive": 5,
+            "accesslog": None,
+            "loglevel": s.log_level.lower(),
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WsgiApp:
+        # Called in each worker after fork, so no SQLite connection crosses a fork.
+        return build_wsgi(self._settings)
+
+
+def serve_http(settings: Settings) -> None:
+    settings.require_http_mode()
+    logger.info("serving HTTP on port %s (POST /slack/events, GET /healthz)", settings.port)
+    _Gunicorn(settings).run()
+
+
+def serve_socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    databases = Databases(settings.escalation_db)
+    client = make_client(settings)
+    app = create_app(settings, databases, client, socket_mode=True)
+    logger.info("connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token, web_client=client).start()

@@ -1,0 +1,88 @@
+"""Opening the SQLite database the way every part of the app expects it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+SIDE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+    """Open (creating if needed) an owner-only SQLite file with WAL, a busy timeout and foreign keys."""
+    target = str(path)
+    in_memory = target == ":memory:"
+    if not in_memory:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 before SQLite opens it; SQLite gives the WAL/SHM files the same mode.
+        os.close(os.open(target, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(target, 0o600)
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not in_memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        restrict_permissions(target)
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def restrict_permissions(path: str | os.PathLike[str]) -> None:
+    """Make the database file and its WAL/SHM side files readable by their owner only."""
+    for suffix in SIDE_SUFFIXES:
+        side = str(path) + suffix
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(side, 0o600)
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction that takes the write lock up front, so it waits instead of failing."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.commit()
+
+
+class Databases:
+    """One SQLite connection per thread to the same file, opened on first use.
+
+    A sqlite3 connection shared between threads would interleave their transactions.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
