@@ -182,6 +182,11 @@ class Escalation(EscalationFields):
     permalink: str | None = None
     posted_at: datetime | None = None
     post_error: str | None = None
+    state_changed_at: datetime | None = None
+    state_changed_by: str | None = None
+    first_verdict_at: datetime | None = None
+    accepted_at: datetime | None = None
+    needs_evidence_rounds: int = 0
 
     @property
     def ref(self) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
@@ -20,7 +23,41 @@ HOW_TO_GET: dict[str, str] = {
     "WEB_CONCURRENCY": "the number of HTTP worker processes, e.g. 1",
     "WEB_THREADS": "the number of threads per HTTP worker, e.g. 8",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "ACCEPT_REACTIONS": "comma-separated reaction names, e.g. +1,thumbsup",
+    "NEEDS_EVIDENCE_REACTIONS": "comma-separated reaction names, e.g. mag,needs-evidence",
+    "DIGEST_CHANNEL": "the channel id (C…) for the daily digest; empty means ESCALATION_CHANNEL",
+    "DIGEST_TIME": "a 24-hour local time, e.g. 09:00",
+    "DIGEST_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin or UTC",
+    "DIGEST_WEEKDAYS": "days like mon-fri, or mon,wed,fri, or mon-sun",
 }
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_reactions(value: str) -> tuple[str, ...]:
+    """'+1, :thumbsup:' -> ('+1', 'thumbsup'); colons and skin tones are not part of a name."""
+    names = [part.strip().strip(":").split("::")[0] for part in value.split(",")]
+    names = [n for n in names if n]
+    if not names or any(not re.fullmatch(r"[a-z0-9_+\-']+", n) for n in names):
+        raise ValueError("must be comma-separated reaction names")
+    return tuple(dict.fromkeys(names))
+
+
+def parse_weekdays(value: str) -> tuple[int, ...]:
+    """'mon-fri' -> (0, 1, 2, 3, 4); 'mon,wed' -> (0, 2); ranges may wrap ('sat-mon')."""
+    days: list[int] = []
+    for part in value.lower().replace(" ", "").split(","):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+            raise ValueError("must be days like mon-fri or mon,wed,fri")
+        start = WEEKDAYS.index(first)
+        end = WEEKDAYS.index(last) if last else start
+        days.extend((start + i) % 7 for i in range((end - start) % 7 + 1))
+    if not days:
+        raise ValueError("must name at least one day")
+    return tuple(sorted(set(days)))
 
 
 class SettingsError(Exception):
@@ -42,6 +79,64 @@ class Settings(BaseSettings):
     web_concurrency: Annotated[int, Field(ge=1, le=64)] = 1
     web_threads: Annotated[int, Field(ge=1, le=256)] = 8
     log_level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    accept_reactions: str = "+1,thumbsup"
+    needs_evidence_reactions: str = "mag,needs-evidence"
+    digest_channel: Annotated[str | None, Field(pattern=r"^[CG][A-Z0-9]{2,}$")] = None
+    digest_time: Annotated[str, Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")] = "09:00"
+    digest_timezone: str = "UTC"
+    digest_weekdays: str = "mon-fri"
+
+    @field_validator("digest_channel", mode="before")
+    @classmethod
+    def _empty_channel(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("accept_reactions", "needs_evidence_reactions")
+    @classmethod
+    def _reactions(cls, value: str) -> str:
+        parse_reactions(value)
+        return value
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name") from None
+        return value
+
+    @field_validator("digest_weekdays")
+    @classmethod
+    def _weekdays(cls, value: str) -> str:
+        parse_weekdays(value)
+        return value
+
+    @property
+    def accept_reaction_names(self) -> tuple[str, ...]:
+        return parse_reactions(self.accept_reactions)
+
+    @property
+    def needs_evidence_reaction_names(self) -> tuple[str, ...]:
+        return parse_reactions(self.needs_evidence_reactions)
+
+    @property
+    def digest_channel_id(self) -> str:
+        return self.digest_channel or self.escalation_channel
+
+    @property
+    def digest_local_time(self) -> time:
+        hours, minutes = self.digest_time.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def digest_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.digest_timezone)
+
+    @property
+    def digest_weekday_numbers(self) -> tuple[int, ...]:
+        """Monday is 0, as in datetime.weekday()."""
+        return parse_weekdays(self.digest_weekdays)
 
     @field_validator("slack_api_url")
     @classmethod

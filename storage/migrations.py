@@ -55,6 +55,50 @@ def m001_escalations(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX escalations_reporter ON escalations (reporter_id, state)")
 
 
+@migration
+def m002_acceptance(db: sqlite_utils.Database) -> None:
+    # The verdict history: every counted reaction, from which the state is derived.
+    db.execute(
+        """
+        CREATE TABLE reaction_events (
+            id INTEGER PRIMARY KEY,
+            escalation_id INTEGER NOT NULL REFERENCES escalations (id),
+            event_id TEXT NOT NULL UNIQUE,
+            user_id TEXT NOT NULL,
+            reaction TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'needs_evidence')),
+            action TEXT NOT NULL CHECK (action IN ('added', 'removed')),
+            event_ts TEXT,
+            received_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX reaction_events_escalation ON reaction_events (escalation_id, id)")
+    # What changed when a reporter amended an escalation, who did it and when.
+    db.execute(
+        """
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            escalation_id INTEGER NOT NULL REFERENCES escalations (id),
+            editor_id TEXT NOT NULL,
+            edited_at TEXT NOT NULL,
+            changes TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX revisions_escalation ON revisions (escalation_id, id)")
+    # Figures the digest needs, kept on the escalation so the digest never replays the log.
+    for column in (
+        "state_changed_at TEXT",
+        "state_changed_by TEXT",
+        "first_verdict_at TEXT",
+        "accepted_at TEXT",
+        "needs_evidence_rounds INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(f"ALTER TABLE escalations ADD COLUMN {column}")
+    db.execute("CREATE INDEX escalations_accepted ON escalations (accepted_at)")
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet applied, each in its own transaction; return their names."""
     db.execute(
