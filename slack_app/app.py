@@ -8,16 +8,18 @@ import uuid
 from typing import Any
 
 import threading
+from collections.abc import Callable
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from slack_app.blocks.messages import error_notice
 from slack_app.ids import Field
 from slack_app.listeners import commands, views
-from slack_app.publishing import SLACK_FAILURES, CardPublisher
+from slack_app.delivery.errors import SLACK_FAILURES
 from slack_app.services.escalations import EscalationService
 from slack_app.settings import Settings
 from storage.db import Databases
@@ -26,8 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 def make_client(settings: Settings) -> WebClient:
-    """The Web API client every Slack call goes through, pointed at SLACK_API_URL."""
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    """The Web API client every Slack call goes through, pointed at SLACK_API_URL.
+
+    One quick in-call retry for rate limits, 5xx and dropped connections; anything longer is
+    the outbox's job, with its own backoff.
+    """
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers.extend(
+        [RateLimitErrorRetryHandler(max_retry_count=1), ServerErrorRetryHandler(max_retry_count=1)]
+    )
+    return client
 
 
 class BotIdentity:
@@ -72,9 +82,13 @@ def create_app(
     databases: Databases,
     client: WebClient | None = None,
     *,
+    on_owed: Callable[[], None] = lambda: None,
     socket_mode: bool = False,
 ) -> App:
-    """Build a fresh App. In HTTP mode request signatures are always checked."""
+    """Build a fresh App. In HTTP mode request signatures are always checked.
+
+    `on_owed` is called after a listener recorded a Slack write in the outbox (wakes its worker).
+    """
     if not socket_mode:
         settings.require_http_mode()
     client = client or make_client(settings)
@@ -90,9 +104,8 @@ def create_app(
         logger=logging.getLogger("slack_bolt"),
     )
     escalations = EscalationService(databases)
-    publisher = CardPublisher(client, escalations, settings.escalation_channel)
     commands.register(app)
-    views.register(app, escalations, publisher)
+    views.register(app, escalations, on_owed)
     app.error(_handle_error)
     return app
 

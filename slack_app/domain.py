@@ -55,6 +55,15 @@ class EscalationState(StrEnum):
         }[self]
 
 
+class Notice(StrEnum):
+    """Direct messages to a reporter about their escalation."""
+
+    POSTED = "posted"
+    POST_FAILED = "post_failed"
+    POSTED_AFTER_ALL = "posted_after_all"
+    VERDICT = "verdict"
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """How one modal input is labelled, explained and bounded."""

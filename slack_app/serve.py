@@ -6,8 +6,11 @@ import logging
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from slack_sdk import WebClient
 
 from slack_app.app import create_app, make_client
+from slack_app.blocks.card import ReactionNames
+from slack_app.delivery.worker import OutboxWorker
 from slack_app.settings import Settings
 from slack_app.web import WsgiApp
 from storage.db import Databases
@@ -15,10 +18,21 @@ from storage.db import Databases
 logger = logging.getLogger(__name__)
 
 
+def reaction_names(settings: Settings) -> ReactionNames:
+    return ReactionNames(settings.accept_reaction_names, settings.needs_evidence_reaction_names)
+
+
+def start_delivery(settings: Settings, databases: Databases, client: WebClient) -> OutboxWorker:
+    """The outbox worker for this process; it resumes whatever was left pending."""
+    return OutboxWorker(databases, client, settings.escalation_channel, reaction_names(settings)).start()
+
+
 def build_wsgi(settings: Settings) -> WsgiApp:
-    """The HTTP app for one worker process: its own connections, its own Bolt app."""
+    """The HTTP app for one worker process: its own connections, its own Bolt app and outbox worker."""
     databases = Databases(settings.escalation_db)
-    return WsgiApp(create_app(settings, databases), databases)
+    client = make_client(settings)
+    worker = start_delivery(settings, databases, client)
+    return WsgiApp(create_app(settings, databases, client, on_owed=worker.kick), databases)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -59,6 +73,7 @@ def serve_socket_mode(settings: Settings) -> None:
 
     databases = Databases(settings.escalation_db)
     client = make_client(settings)
-    app = create_app(settings, databases, client, socket_mode=True)
+    worker = start_delivery(settings, databases, client)
+    app = create_app(settings, databases, client, on_owed=worker.kick, socket_mode=True)
     logger.info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token, web_client=client).start()

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from storage import outbox
 from storage.db import Databases
 
 logger = logging.getLogger(__name__)
@@ -29,13 +30,20 @@ def _reply(start_response: StartResponse, status: str, body: dict[str, Any]) -> 
 
 
 def health(databases: Databases) -> tuple[bool, dict[str, Any]]:
-    """Whether the database answers; never says anything secret."""
+    """Whether the database answers and takes writes, and how many Slack writes are still owed.
+
+    It never says anything secret.
+    """
     try:
-        databases().execute("SELECT count(*) FROM escalations").fetchone()
+        db = databases()
+        # BEGIN IMMEDIATE takes the write lock: proves the file is writable without writing.
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+        pending = outbox.pending_count(db)
     except Exception:  # any failure means unhealthy; the reason is logged, not shown
         logger.exception("health check failed")
-        return False, {"ok": False, "database": "unreachable"}
-    return True, {"ok": True, "database": "ok"}
+        return False, {"ok": False, "database": "unavailable"}
+    return True, {"ok": True, "database": "writable", "pending_slack_writes": pending}
 
 
 class WsgiApp:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -32,6 +33,11 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         restrict_permissions(target)
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def to_db_time(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 in UTC, so they sort as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def restrict_permissions(path: str | os.PathLike[str]) -> None:

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from slack_app.domain import Escalation, EscalationFields
-from storage.db import write_transaction
-
-
-def to_db_time(moment: datetime) -> str:
-    """Timestamps are stored as ISO 8601 in UTC, so they sort as text."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+from storage.db import to_db_time, write_transaction
 
 
 def _row_to_escalation(row: dict[str, Any]) -> Escalation:
@@ -93,6 +88,10 @@ def mark_posted(
             [channel_id, message_ts, permalink, to_db_time(now), to_db_time(now), escalation_id],
         )
     return get_escalation(db, escalation_id)
+
+
+def set_permalink(db: sqlite_utils.Database, escalation_id: int, permalink: str) -> None:
+    db.execute("UPDATE escalations SET permalink = ? WHERE id = ?", [permalink, escalation_id])
 
 
 def mark_post_failed(db: sqlite_utils.Database, escalation_id: int, *, error: str, now: datetime) -> None:

@@ -99,6 +99,69 @@ def m002_acceptance(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX escalations_accepted ON escalations (accepted_at)")
 
 
+@migration
+def m003_outbox(db: sqlite_utils.Database) -> None:
+    # Every Slack write the app owes, recorded in the transaction that caused it, until delivered.
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            escalation_id INTEGER REFERENCES escalations (id),
+            payload TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_until TEXT,
+            last_error TEXT,
+            needs_person INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            done_at TEXT,
+            result TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (status, next_attempt_at)")
+    db.execute("CREATE INDEX outbox_escalation ON outbox (escalation_id, kind)")
+
+
+@migration
+def m004_digests(db: sqlite_utils.Database) -> None:
+    # One row per digest run. The partial unique index is the once-a-day guarantee: a run claims
+    # (channel, local date) before posting; a failed claim stops counting; --force adds a row.
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            channel_id TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            forced INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'posting' CHECK (status IN ('posting', 'posted', 'failed')),
+            as_of TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            posted_at TEXT,
+            message_ts TEXT,
+            error TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX digests_one_a_day ON digests (channel_id, local_date)"
+        " WHERE forced = 0 AND status <> 'failed'"
+    )
+    db.execute("CREATE INDEX digests_channel_status ON digests (channel_id, status, as_of)")
+    # The digest's lists and figures, each answered from an index at a million escalations.
+    db.execute("CREATE INDEX escalations_state_severity ON escalations (state, severity, created_at)")
+    db.execute("CREATE INDEX escalations_state_changed ON escalations (state, state_changed_at)")
+    db.execute("CREATE INDEX escalations_state_accepted ON escalations (state, accepted_at, posted_at)")
+    db.execute(
+        "CREATE INDEX escalations_created_verdicts ON escalations"
+        " (created_at, severity, state, needs_evidence_rounds, first_verdict_at)"
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet applied, each in its own transaction; return their names."""
     db.execute(

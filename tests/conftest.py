@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -12,7 +13,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 import sqlite_utils
 
-from slack_app.app import create_app
+from slack_app.app import create_app, make_client
+from slack_app.clock import utcnow
+from slack_app.delivery.worker import OutboxWorker
+from slack_app.serve import reaction_names
 from slack_app.settings import Settings
 from slack_app.web import WsgiApp
 from storage.db import Databases, open_db
@@ -64,13 +68,33 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @dataclass
+class ShiftableClock:
+    """Real time plus an offset a test can move forward, e.g. past a retry's backoff."""
+
+    offset: timedelta = field(default_factory=timedelta)
+
+    def __call__(self) -> datetime:
+        return utcnow() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+@dataclass
 class RunningApp:
-    """The real app behind a real HTTP port, with its database and the Slack stand-in."""
+    """The real app behind a real HTTP port, with its database, outbox worker and the Slack stand-in."""
 
     requests: SlackRequests
     slack: SlackStandin
     databases: Databases
     settings: Settings
+    worker: OutboxWorker
+    clock: ShiftableClock
+
+    def advance(self, **delta: float) -> None:
+        """Move the app's clock forward and let the outbox worker look again."""
+        self.clock.advance(**delta)
+        self.worker.kick()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -91,11 +115,17 @@ def serve_wsgi(wsgi: object) -> tuple[_ThreadingWSGIServer, threading.Thread]:
 def running(settings: Settings, slack: SlackStandin) -> Iterator[RunningApp]:
     databases = Databases(settings.escalation_db)
     migrate(databases())
-    wsgi = WsgiApp(create_app(settings, databases), databases)
+    clock = ShiftableClock()
+    client = make_client(settings)
+    worker = OutboxWorker(
+        databases, client, settings.escalation_channel, reaction_names(settings), clock=clock, poll_interval=0.05
+    ).start()
+    wsgi = WsgiApp(create_app(settings, databases, client, on_owed=worker.kick), databases)
     server, thread = serve_wsgi(wsgi)
     host, port = server.server_address[:2]
     requests = SlackRequests(str(host), int(port), SIGNING_SECRET, slack.base_url.removesuffix("api/"))
-    yield RunningApp(requests, slack, databases, settings)
+    yield RunningApp(requests, slack, databases, settings, worker, clock)
+    worker.stop()
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)

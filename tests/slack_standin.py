@@ -150,12 +150,15 @@ class SlackStandin:
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> SlackStandin:
-        """Listen on 127.0.0.1 on a port the OS picks; returns self."""
+    def start(self, port: int = 0) -> SlackStandin:
+        """Listen on 127.0.0.1, on `port` or one the OS picks; returns self.
+
+        Starting again after stop() on the old port brings "Slack" back with its state kept.
+        """
         if self._server is not None:
             return self
         handler = type("_BoundHandler", (_Handler,), {"standin": self})
-        server = _Server(("127.0.0.1", 0), handler)
+        server = _Server(("127.0.0.1", port), handler)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.005}, name="slack-standin", daemon=True
@@ -179,6 +182,12 @@ class SlackStandin:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("SlackStandin is not started")
+        return int(self._server.server_address[1])
 
     @property
     def base_url(self) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_app.blocks.mrkdwn import escape, link
-from slack_app.domain import FIELD_SPECS, Escalation, Severity
+from slack_app.domain import FIELD_SPECS, Escalation, Notice, Severity
 from slack_app.ids import Command, Field
 
 
@@ -48,11 +49,16 @@ def help_message() -> dict[str, Any]:
     }
 
 
-def posted_confirmation(escalation: Escalation) -> dict[str, Any]:
+def card_link(escalation: Escalation, label: str = "see the card") -> str:
+    return link(escalation.permalink, label) if escalation.permalink else "the card"
+
+
+def posted_confirmation(escalation: Escalation, *, after_all: bool = False) -> dict[str, Any]:
     """The reporter's receipt once the card is in the engineering channel."""
-    where = link(escalation.permalink, "see the card") if escalation.permalink else "the card"
+    where = card_link(escalation)
+    opening = "is now posted after all" if after_all else "is"
     text = (
-        f":white_check_mark: *{escalation.ref}* is in <#{escalation.channel_id}>: {where}. "
+        f":white_check_mark: *{escalation.ref}* {opening} in <#{escalation.channel_id}>: {where}. "
         f"_{escape(escalation.summary)}_\n"
         "You will hear from me when engineering accepts it or asks for more evidence."
     )
@@ -94,7 +100,7 @@ def post_failed_notice(escalation: Escalation, error: str, channel: str) -> dict
     fmt = {"channel": channel, "error": escape(error), "ref": escalation.ref}
     text = (
         f":warning: *{escalation.ref}* is saved, so nothing is lost, but it is not in <#{channel}> yet: "
-        f"{what.format(**fmt)}. {fix.format(**fmt)}."
+        f"{what.format(**fmt)}. {fix.format(**fmt)}. I keep trying and will tell you when it is posted."
     )
     return {"text": text, "blocks": [_section(text)]}
 
@@ -102,3 +108,13 @@ def post_failed_notice(escalation: Escalation, error: str, channel: str) -> dict
 def error_notice(error_id: str) -> str:
     """What a person sees when something unexpected failed: an id to quote, never a trace."""
     return f":warning: Something went wrong on my side. Nothing you submitted is lost. Quote error id `{error_id}` to the admin."
+
+
+NoticeBuilder = Callable[[Escalation, dict[str, Any], str], dict[str, Any]]
+
+# How each kind of direct message to a reporter is drawn, from the escalation as it is when sent.
+NOTICE_BUILDERS: dict[Notice, NoticeBuilder] = {
+    Notice.POSTED: lambda esc, details, channel: posted_confirmation(esc),
+    Notice.POSTED_AFTER_ALL: lambda esc, details, channel: posted_confirmation(esc, after_all=True),
+    Notice.POST_FAILED: lambda esc, details, channel: post_failed_notice(esc, str(details.get("error")), channel),
+}

@@ -12,7 +12,7 @@ from slack_app.blocks.messages import help_message
 from slack_app.blocks.modal import ModalMetadata, escalation_modal
 from slack_app.domain import EscalationDraft
 from slack_app.ids import Command
-from slack_app.publishing import SLACK_FAILURES, slack_error_code
+from slack_app.delivery.errors import SLACK_FAILURES, slack_error_code
 
 logger = logging.getLogger(__name__)
 

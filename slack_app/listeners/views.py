@@ -8,15 +8,16 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from slack_app.blocks.modal import read_submission
+from collections.abc import Callable
+
 from slack_app.ids import CallbackId
-from slack_app.publishing import CardPublisher
 from slack_app.services.escalations import EscalationService
 from slack_app.services.validation import InvalidEscalation
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, escalations: EscalationService, publisher: CardPublisher) -> None:
+def register(app: App, escalations: EscalationService, owed: Callable[[], None]) -> None:
     def submit_escalation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A new escalation: refused with field errors, or stored, closed and posted."""
         draft = read_submission((view.get("state") or {}).get("values"))
@@ -37,6 +38,6 @@ def register(app: App, escalations: EscalationService, publisher: CardPublisher)
         ack()
         if submitted.is_new:
             logger.info("%s stored", submitted.escalation.ref)
-            publisher.publish(submitted.escalation)
+            owed()
 
     app.view_submission(CallbackId.ESCALATION_MODAL.value)(submit_escalation)

@@ -1,4 +1,4 @@
-"""Escalation rules: what is accepted, and what is stored when."""
+"""Escalation rules: what is accepted, and what is stored (and owed to Slack) when."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import datetime
 
 from slack_app.clock import utcnow
 from slack_app.domain import Escalation, EscalationDraft
+from slack_app.services.outbox import owe_card
 from slack_app.services.validation import validate_draft
 from storage import escalations as store
-from storage.db import Databases
+from storage.db import Databases, write_transaction
 
 
 @dataclass(frozen=True)
@@ -29,32 +30,16 @@ class EscalationService:
     def submit(
         self, draft: EscalationDraft, *, reporter_id: str, team_id: str | None, view_id: str | None
     ) -> Submitted:
-        """Validate a draft (raising InvalidEscalation) and store it before anything else happens."""
+        """Validate a draft (raising InvalidEscalation), then store it and owe its card, in one transaction."""
         fields = validate_draft(draft)
-        escalation, is_new = store.insert_escalation(
-            self._db(),
-            fields,
-            reporter_id=reporter_id,
-            team_id=team_id,
-            now=self._clock(),
-            source_view_id=view_id,
-        )
+        db, now = self._db(), self._clock()
+        with write_transaction(db):
+            escalation, is_new = store.insert_escalation(
+                db, fields, reporter_id=reporter_id, team_id=team_id, now=now, source_view_id=view_id
+            )
+            if is_new:
+                owe_card(db, escalation.id, now=now)
         return Submitted(escalation, is_new)
 
     def get(self, escalation_id: int) -> Escalation | None:
         return store.get_escalation(self._db(), escalation_id)
-
-    def record_posted(
-        self, escalation_id: int, *, channel_id: str, message_ts: str, permalink: str | None
-    ) -> Escalation:
-        return store.mark_posted(
-            self._db(),
-            escalation_id,
-            channel_id=channel_id,
-            message_ts=message_ts,
-            permalink=permalink,
-            now=self._clock(),
-        )
-
-    def record_post_failed(self, escalation_id: int, error: str) -> None:
-        store.mark_post_failed(self._db(), escalation_id, error=error, now=self._clock())
