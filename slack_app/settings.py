@@ -25,6 +25,7 @@ HOW_TO_GET: dict[str, str] = {
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "ACCEPT_REACTIONS": "comma-separated reaction names, e.g. +1,thumbsup",
     "NEEDS_EVIDENCE_REACTIONS": "comma-separated reaction names, e.g. mag,needs-evidence",
+    "OUTBOX_LEASE_SECONDS": "seconds a process may hold a Slack write before another takes it over, e.g. 30",
     "DIGEST_CHANNEL": "the channel id (C…) for the daily digest; empty means ESCALATION_CHANNEL",
     "DIGEST_TIME": "a 24-hour local time, e.g. 09:00",
     "DIGEST_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin or UTC",
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
     web_concurrency: Annotated[int, Field(ge=1, le=64)] = 1
     web_threads: Annotated[int, Field(ge=1, le=256)] = 8
     log_level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    outbox_lease_seconds: Annotated[int, Field(ge=2, le=3600)] = 30
     accept_reactions: str = "+1,thumbsup"
     needs_evidence_reactions: str = "mag,needs-evidence"
     digest_channel: Annotated[str | None, Field(pattern=r"^[CG][A-Z0-9]{2,}$")] = None

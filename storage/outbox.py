@@ -33,6 +33,8 @@ class OutboxItem(BaseModel):
     needs_person: bool
     created_at: datetime
     result: dict[str, Any] | None = None
+    # Claimed from a sender whose lease ran out: it may have sent before it died.
+    taken_over: bool = False
 
 
 COLUMNS = (
@@ -88,7 +90,16 @@ def claim_due(db: sqlite_utils.Database, *, now: datetime, lease: timedelta, lim
                 "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id = ?",
                 [to_db_time(now + lease), item.id],
             )
-    return [i.model_copy(update={"attempts": i.attempts + 1, "status": OutboxStatus.SENDING}) for i in items]
+    return [
+        i.model_copy(
+            update={
+                "attempts": i.attempts + 1,
+                "status": OutboxStatus.SENDING,
+                "taken_over": i.status is OutboxStatus.SENDING,
+            }
+        )
+        for i in items
+    ]
 
 
 def complete(db: sqlite_utils.Database, item_id: int, *, now: datetime, result: dict[str, Any] | None = None) -> None:

@@ -863,6 +863,40 @@ class SlackStandin:
         reaction["count"] += 1
         return {}
 
+    def _conversations_history(self, params: dict) -> dict:
+        """Top-level messages, newest first, between `oldest` and `latest`, paged by cursor."""
+        channel = self._channel(params.get("channel"))
+        if not channel.is_member and channel.is_private:
+            raise SlackError("channel_not_found")
+        if not channel.is_member:
+            raise SlackError("not_in_channel")
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or 9e12)
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        start = int(params.get("cursor") or 0)
+        found = sorted(
+            (
+                m
+                for (chan, ts), m in self.messages.items()
+                if chan == channel.id
+                and oldest < float(ts) <= latest
+                and m.get("thread_ts") in (None, ts)
+            ),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        page = [copy.deepcopy(m) for m in found[start : start + limit]]
+        if not _truthy(params.get("include_all_metadata")):
+            for message in page:
+                message.pop("metadata", None)
+        more = start + limit < len(found)
+        return {
+            "messages": page,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
     def _apps_connections_open(self, params: dict) -> dict:
         ticket = f"{self._random.getrandbits(64):016x}"
         return {"url": f"wss://wss-primary.slack.com/link/?ticket={ticket}&app_id={self.app_id}"}
@@ -881,6 +915,7 @@ _METHODS: dict[str, Callable[[SlackStandin, dict], dict]] = {
     "conversations.open": SlackStandin._conversations_open,
     "conversations.info": SlackStandin._conversations_info,
     "conversations.join": SlackStandin._conversations_join,
+    "conversations.history": SlackStandin._conversations_history,
     "users.info": SlackStandin._users_info,
     "reactions.add": SlackStandin._reactions_add,
     "apps.connections.open": SlackStandin._apps_connections_open,

@@ -29,7 +29,9 @@ def test_manifest_validates_against_slacks_schema():
 
 def test_manifest_asks_for_least_privilege():
     doc = manifest()
-    assert sorted(doc["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "reactions:read"]
+    assert sorted(doc["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history", "chat:write", "commands", "groups:history", "reactions:read",
+    ]
     assert "user" not in doc["oauth_config"]["scopes"]
 
 

@@ -24,7 +24,9 @@ from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=30)
+HISTORY_PAGES = 5
+CARD_EVENT = "escalation_card"
 MAX_BACKOFF = timedelta(minutes=15)
 PERSON_RETRY = timedelta(seconds=30)
 PERSON_FAST_PERIOD = timedelta(hours=1)
@@ -68,6 +70,7 @@ class OutboxWorker:
         *,
         clock: Callable[[], datetime] = utcnow,
         poll_interval: float = 1.0,
+        lease: timedelta = LEASE,
     ) -> None:
         self._db = databases
         self._client = client
@@ -75,6 +78,7 @@ class OutboxWorker:
         self._reactions = reactions
         self._clock = clock
         self._poll = poll_interval
+        self._lease = lease
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -109,7 +113,7 @@ class OutboxWorker:
 
     def deliver_due(self, limit: int = 20) -> int:
         """One pass: claim what is due and deliver it. Returns how many items were handled."""
-        items = outbox.claim_due(self._db(), now=self._clock(), lease=LEASE, limit=limit)
+        items = outbox.claim_due(self._db(), now=self._clock(), lease=self._lease, limit=limit)
         for item in items:
             self._deliver(item)
         return len(items)
@@ -167,9 +171,18 @@ class OutboxWorker:
     def _post_card(self, item: OutboxItem, escalation: Escalation) -> dict[str, Any]:
         if escalation.is_posted:
             return {"channel": escalation.channel_id, "ts": escalation.message_ts}
-        card = escalation_card(escalation, self._reactions, verdict_of(escalation))
-        posted = self._client.chat_postMessage(channel=self._channel, **card)
-        channel, ts = posted["channel"], posted["ts"]
+        found = self._find_card(escalation, item) if item.taken_over else None
+        if found is not None:
+            channel, ts = found
+            logger.info("card for %s was already posted by a sender that died; not posting again", escalation.ref)
+        else:
+            card = escalation_card(escalation, self._reactions, verdict_of(escalation))
+            posted = self._client.chat_postMessage(
+                channel=self._channel,
+                metadata={"event_type": CARD_EVENT, "event_payload": {"escalation_id": escalation.id}},
+                **card,
+            )
+            channel, ts = posted["channel"], posted["ts"]
         # Recorded at once, before anything else can fail, so a crash cannot post it twice.
         db = self._db()
         now = self._clock()
@@ -191,6 +204,32 @@ class OutboxWorker:
         logger.info("card for %s posted", escalation.ref)
         self.kick()
         return {"channel": channel, "ts": ts}
+
+    def _find_card(self, escalation: Escalation, item: OutboxItem) -> tuple[str, str] | None:
+        """Look for a card a dead sender may have posted, by the metadata every card carries.
+
+        Only after a takeover: Slack has no idempotency key, so this is how a crash between
+        Slack's answer and our commit still yields one card. Without the history scope
+        (missing_scope), it falls back to posting, at least once.
+        """
+        # The newest messages first; a card posted moments before a crash is among them.
+        cursor = None
+        try:
+            for _ in range(HISTORY_PAGES):
+                page = self._client.conversations_history(
+                    channel=self._channel, include_all_metadata=True, limit=200, cursor=cursor
+                )
+                for message in page.get("messages", []):
+                    metadata = message.get("metadata") or {}
+                    payload = metadata.get("event_payload") or {}
+                    if metadata.get("event_type") == CARD_EVENT and payload.get("escalation_id") == escalation.id:
+                        return page.get("channel") or self._channel, message["ts"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SLACK_FAILURES as exc:
+            logger.warning("could not look for an earlier card for %s: %s", escalation.ref, slack_error_code(exc))
+        return None
 
     def _permalink(self, channel: str, ts: str) -> str | None:
         try:

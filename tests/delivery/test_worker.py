@@ -169,3 +169,36 @@ def test_waiting_on_a_person_retries_every_30_s_for_an_hour_then_backs_off_to_15
     later = person_backoff(timedelta(hours=1, minutes=1), 121)
     assert timedelta(seconds=30) < later <= timedelta(minutes=15)
     assert person_backoff(timedelta(hours=5), 500) == timedelta(minutes=15)
+
+
+def test_a_card_posted_by_a_sender_that_died_is_found_not_posted_again(databases, worker, clock, slack):
+    esc_id = new_escalation(databases, clock)
+    # A sender claims the card and posts it; Slack has it, then the sender dies before recording it.
+    outbox.claim_due(databases(), now=clock(), lease=timedelta(seconds=30))
+    slack_client = make_client_for(slack)
+    posted = slack_client.chat_postMessage(
+        channel=ENG_CHANNEL, text="ESC card",
+        metadata={"event_type": "escalation_card", "event_payload": {"escalation_id": esc_id}},
+    )
+    clock.advance(seconds=31)
+    while worker.deliver_due():
+        pass
+    assert len(cards(slack)) == 1
+    assert store.get_escalation(databases(), esc_id).message_ts == posted["ts"]
+    assert len(slack.messages_in("UREP")) == 1  # the receipt still goes out
+
+
+def test_without_a_card_to_find_a_takeover_posts_it(databases, worker, clock, slack):
+    new_escalation(databases, clock)
+    outbox.claim_due(databases(), now=clock(), lease=timedelta(seconds=30))  # died before sending
+    clock.advance(seconds=31)
+    while worker.deliver_due():
+        pass
+    assert len(cards(slack)) == 1
+    assert [c.method for c in slack.calls][:2] == ["conversations.history", "chat.postMessage"]
+
+
+def make_client_for(slack):
+    from slack_sdk import WebClient
+
+    return WebClient(token="xoxb-test-token", base_url=slack.base_url)
