@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import uuid
+from urllib.parse import parse_qs
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -60,11 +63,60 @@ class WsgiApp:
             ok, body = health(self._databases)
             return _reply(start_response, "200 OK" if ok else "503 Service Unavailable", body)
         if path == SLACK_PATH and method == "POST":
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                return _reply(start_response, "400 Bad Request", {"ok": False, "error": "bad_length"})
-            if length > MAX_BODY_BYTES:
-                return _reply(start_response, "413 Payload Too Large", {"ok": False, "error": "too_large"})
-            return self._slack(environ, start_response)
+            return self._slack_request(environ, start_response)
         return _reply(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
+
+    def _slack_request(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Refuse what cannot be a Slack request before Bolt parses it; never answer with a 5xx."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _reply(start_response, "400 Bad Request", {"ok": False, "error": "bad_length"})
+        if length > MAX_BODY_BYTES:
+            _drain(environ["wsgi.input"], length)
+            return _reply(start_response, "413 Payload Too Large", {"ok": False, "error": "too_large"})
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        if not timestamp.isdigit() or not environ.get("HTTP_X_SLACK_SIGNATURE"):
+            return _reply(start_response, "401 Unauthorized", {"ok": False, "error": "invalid_request"})
+        body = environ["wsgi.input"].read(length) if length else b""
+        if not _parses_like_slack(body, environ.get("CONTENT_TYPE", "")):
+            return _reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed_body"})
+        environ = {**environ, "wsgi.input": io.BytesIO(body)}
+        try:
+            return self._slack(environ, start_response)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            logger.exception("request failed before a listener ran (error id %s)", error_id)
+            return _reply(start_response, "400 Bad Request", {"ok": False, "error": "bad_request", "error_id": error_id})
+
+
+def _drain(stream: Any, length: int, limit: int = 16 * MAX_BODY_BYTES) -> None:
+    """Read and drop a refused body, so the client gets to read our answer (up to a limit)."""
+    remaining = min(length, limit)
+    while remaining > 0:
+        chunk = stream.read(min(remaining, 65536))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
+def _parses_like_slack(body: bytes, content_type: str) -> bool:
+    """Slack sends JSON objects (events) or forms (commands; interactivity as payload=<JSON object>)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if content_type.startswith("application/json"):
+        try:
+            return isinstance(json.loads(text), dict)
+        except ValueError:
+            return False
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        form = parse_qs(text, keep_blank_values=True)
+        if "payload" in form:
+            try:
+                return isinstance(json.loads(form["payload"][-1]), dict)
+            except ValueError:
+                return False
+        return bool(form)
+    return False
