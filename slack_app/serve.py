@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from slack_app.app import create_app, make_client
 from slack_app.blocks.card import ReactionNames
 from slack_app.delivery.worker import OutboxWorker
+from slack_app.scheduling.digest_job import start_digest_scheduler
 from slack_app.settings import Settings
 from slack_app.web import WsgiApp
 from storage.db import Databases
@@ -24,7 +26,13 @@ def reaction_names(settings: Settings) -> ReactionNames:
 
 def start_delivery(settings: Settings, databases: Databases, client: WebClient) -> OutboxWorker:
     """The outbox worker for this process; it resumes whatever was left pending."""
-    return OutboxWorker(databases, client, settings.escalation_channel, reaction_names(settings)).start()
+    return OutboxWorker(
+        databases,
+        client,
+        settings.escalation_channel,
+        reaction_names(settings),
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    ).start()
 
 
 def build_wsgi(settings: Settings) -> WsgiApp:
@@ -59,7 +67,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> WsgiApp:
         # Called in each worker after fork, so no SQLite connection crosses a fork.
-        return build_wsgi(self._settings)
+        wsgi = build_wsgi(self._settings)
+        # Every worker schedules the digest; the claim in SQLite lets only one post it.
+        start_digest_scheduler(self._settings)
+        return wsgi
 
 
 def serve_http(settings: Settings) -> None:
@@ -75,5 +86,6 @@ def serve_socket_mode(settings: Settings) -> None:
     client = make_client(settings)
     worker = start_delivery(settings, databases, client)
     app = create_app(settings, databases, client, on_owed=worker.kick, socket_mode=True)
+    start_digest_scheduler(settings, client)
     logger.info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token, web_client=client).start()

@@ -149,6 +149,7 @@ class OutboxWorker:
                 self._client.chat_update(channel=escalation.channel_id, ts=escalation.message_ts, **card)
                 return None
             case OutboxKind.NOTICE:
+                escalation = self._with_permalink(escalation)
                 build = NOTICE_BUILDERS[Notice(item.payload["notice"])]
                 message = build(escalation, item.payload, self._channel)
                 sent = self._client.chat_postMessage(channel=escalation.reporter_id, **message)
@@ -183,16 +184,13 @@ class OutboxWorker:
                 **card,
             )
             channel, ts = posted["channel"], posted["ts"]
-        # Recorded at once, before anything else can fail, so a crash cannot post it twice.
+        # Recorded at once, with the receipt it makes owed, so a crash cannot post it twice and
+        # "nothing pending" is never seen between the two.
         db = self._db()
         now = self._clock()
         with write_transaction(db):
             escalation_store.mark_posted(db, escalation.id, channel_id=channel, message_ts=ts, permalink=None, now=now)
             outbox.complete(db, item.id, now=now, result={"channel": channel, "ts": ts})
-        permalink = self._permalink(channel, ts)
-        with write_transaction(db):
-            if permalink:
-                escalation_store.set_permalink(db, escalation.id, permalink)
             told_of_failure = notice_owed(db, Notice.POST_FAILED, str(escalation.id))
             owe_notice(
                 db,
@@ -230,6 +228,16 @@ class OutboxWorker:
         except SLACK_FAILURES as exc:
             logger.warning("could not look for an earlier card for %s: %s", escalation.ref, slack_error_code(exc))
         return None
+
+    def _with_permalink(self, escalation: Escalation) -> Escalation:
+        """Messages to people link to the card; its permalink is asked for once and kept."""
+        if not escalation.is_posted or escalation.permalink:
+            return escalation
+        permalink = self._permalink(escalation.channel_id, escalation.message_ts)
+        if permalink is None:
+            return escalation
+        escalation_store.set_permalink(self._db(), escalation.id, permalink)
+        return escalation.model_copy(update={"permalink": permalink})
 
     def _permalink(self, channel: str, ts: str) -> str | None:
         try:
