@@ -18,9 +18,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from slack_app.blocks.messages import error_notice
 from slack_app.ids import Field
-from slack_app.listeners import commands, views
+from slack_app.listeners import actions, commands, events, views
 from slack_app.delivery.errors import SLACK_FAILURES
 from slack_app.services.escalations import EscalationService
+from slack_app.services.verdicts import VerdictReactions, VerdictService
 from slack_app.settings import Settings
 from storage.db import Databases
 
@@ -104,8 +105,15 @@ def create_app(
         logger=logging.getLogger("slack_bolt"),
     )
     escalations = EscalationService(databases)
+    verdicts = VerdictService(
+        databases,
+        VerdictReactions.from_names(settings.accept_reaction_names, settings.needs_evidence_reaction_names),
+    )
+    # Reactions first: they are by far the most frequent requests (see listeners/events.py).
+    events.register(app, verdicts, on_owed)
     commands.register(app)
     views.register(app, escalations, on_owed)
+    actions.register(app, escalations)
     app.error(_handle_error)
     return app
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
 
 from slack_app.ids import Field
 
@@ -41,6 +43,10 @@ SEVERITY_EMOJI = {
 }
 
 
+# An ESC-<n> number as it may arrive from outside (button values, modal metadata): a SQLite rowid.
+EscalationId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
+
+
 class EscalationState(StrEnum):
     AWAITING_TRIAGE = "awaiting_triage"
     ACCEPTED = "accepted"
@@ -53,6 +59,24 @@ class EscalationState(StrEnum):
             EscalationState.ACCEPTED: "Accepted",
             EscalationState.NEEDS_EVIDENCE: "Needs evidence",
         }[self]
+
+
+class VerdictKind(StrEnum):
+    """What an engineer's reaction on a card says; stored as reaction_events.verdict."""
+
+    ACCEPTED = "accepted"
+    NEEDS_EVIDENCE = "needs_evidence"
+
+    @property
+    def state(self) -> EscalationState:
+        return EscalationState(self.value)
+
+
+class ReactionAction(StrEnum):
+    """Whether a reaction was put on a card or taken off it; stored as reaction_events.action."""
+
+    ADDED = "added"
+    REMOVED = "removed"
 
 
 class Notice(StrEnum):
@@ -177,6 +201,23 @@ class EscalationFields(BaseModel):
     ticket_url: str | None = None
 
 
+def draft_of(fields: EscalationFields) -> EscalationDraft:
+    """The stored values as a draft, to prefill the modal when the reporter amends them."""
+    values: dict[str, str | None] = {f.value: getattr(fields, f.value) for f in TEXT_FIELDS}
+    values[Field.SEVERITY.value] = fields.severity.value
+    return EscalationDraft.model_validate(values)
+
+
+class VerdictNotice(BaseModel):
+    """What a verdict direct message tells the reporter: the state it moved to, who, when."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    state: EscalationState
+    by: str | None = None
+    at: datetime | None = None
+
+
 class Escalation(EscalationFields):
     """A stored escalation."""
 
@@ -204,3 +245,24 @@ class Escalation(EscalationFields):
     @property
     def is_posted(self) -> bool:
         return self.message_ts is not None
+
+
+class LoggedReaction(BaseModel):
+    """One counted reaction_added / reaction_removed on a card, as kept in the verdict log."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str
+    reaction: str  # as Slack sent it, skin tone included
+    verdict: VerdictKind
+    action: ReactionAction
+    at: datetime  # the app's clock when it was counted
+
+
+class EvidenceAdded(BaseModel):
+    """The reporter resubmitted the escalation (a row in revisions)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    editor_id: str
+    at: datetime

@@ -32,3 +32,16 @@ class Field(StrEnum):
 class CardBlock(StrEnum):
     HEADER = "card_header"
     STATE = "card_state"
+
+
+class ActionId(StrEnum):
+    """Buttons in the app's messages."""
+
+    ADD_EVIDENCE = "add_evidence"
+
+
+class NoticeBlock(StrEnum):
+    """Blocks of the direct messages to a reporter that a listener or test needs to find."""
+
+    VERDICT = "verdict"
+    VERDICT_ACTIONS = "verdict_actions"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,8 +76,10 @@ class Databases:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
         self._local = threading.local()
-        self._all: list[sqlite_utils.Database] = []
+        # Weak, so a connection dies with its thread (thread-per-request servers) instead of piling up.
+        self._all: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._readers: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
 
     def __call__(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
@@ -83,12 +87,33 @@ class Databases:
             db = open_db(self.path)
             self._local.db = db
             with self._lock:
-                self._all.append(db)
+                self._all.add(db)
         return db
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[sqlite_utils.Database]:
+        """A connection lent for one quick read, from threads that live for one request.
+
+        A request thread (wsgiref, or one per request in any server) would otherwise open a
+        connection of its own each time; these are pooled, one per concurrent reader.
+        """
+        try:
+            db = self._readers.get_nowait()
+        except queue.Empty:
+            db = open_db(self.path)
+            with self._lock:
+                self._all.add(db)
+        try:
+            yield db
+        finally:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            self._readers.put(db)
 
     def close(self) -> None:
         with self._lock:
-            for db in self._all:
+            for db in list(self._all):
                 db.close()
-            self._all.clear()
+            self._all = weakref.WeakSet()
+            self._readers = queue.SimpleQueue()
         self._local = threading.local()

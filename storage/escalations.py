@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from slack_app.domain import Escalation, EscalationFields
+from slack_app.domain import Escalation, EscalationFields, EscalationState
 from storage.db import to_db_time, write_transaction
 
 
@@ -106,3 +106,48 @@ def mark_post_failed(db: sqlite_utils.Database, escalation_id: int, *, error: st
 def unposted(db: sqlite_utils.Database) -> list[Escalation]:
     """Escalations whose card has not reached Slack yet, oldest first."""
     return _select(db, "message_ts IS NULL ORDER BY id", [])
+
+
+def set_state(
+    db: sqlite_utils.Database,
+    escalation_id: int,
+    *,
+    state: EscalationState,
+    changed_by: str | None,
+    changed_at: datetime | None,
+    first_verdict_at: datetime | None,
+    accepted_at: datetime | None,
+    needs_evidence_rounds: int,
+    now: datetime,
+) -> None:
+    """Store the state derived from the verdict log, with the figures the digest reads."""
+    db.execute(
+        "UPDATE escalations SET state = ?, state_changed_by = ?, state_changed_at = ?, first_verdict_at = ?,"
+        " accepted_at = ?, needs_evidence_rounds = ?, updated_at = ? WHERE id = ?",
+        [
+            state.value,
+            changed_by,
+            _time_or_none(changed_at),
+            _time_or_none(first_verdict_at),
+            _time_or_none(accepted_at),
+            needs_evidence_rounds,
+            to_db_time(now),
+            escalation_id,
+        ],
+    )
+
+
+def update_fields(
+    db: sqlite_utils.Database, escalation_id: int, fields: EscalationFields, *, now: datetime
+) -> None:
+    """Replace the packet's facts with an amended, validated version."""
+    values = fields.model_dump(mode="json")
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    db.execute(
+        f"UPDATE escalations SET {assignments}, updated_at = ? WHERE id = ?",
+        [*values.values(), to_db_time(now), escalation_id],
+    )
+
+
+def _time_or_none(moment: datetime | None) -> str | None:
+    return to_db_time(moment) if moment is not None else None

@@ -185,3 +185,72 @@ class SlackRequests:
             ],
         }
         return self.post(json.dumps(envelope).encode(), "application/json", **kwargs)
+
+    def reaction(
+        self,
+        name: str,
+        *,
+        channel: str,
+        ts: str,
+        user: str = "UDANA",
+        removed: bool = False,
+        item_user: str | None = "UBOT0001",
+        event_id: str | None = None,
+        **kwargs: Any,
+    ) -> Reply:
+        """A reaction_added (or reaction_removed) event on the message at (channel, ts)."""
+        event: dict[str, Any] = {
+            "type": "reaction_removed" if removed else "reaction_added",
+            "user": user,
+            "reaction": name,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+            "event_ts": f"{time.time():.6f}",
+        }
+        if item_user is not None:
+            event["item_user"] = item_user
+        return self.event(event, event_id=event_id, **kwargs)
+
+    def block_actions(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "UREPORTER",
+        trigger_id: str = "",
+        channel: str = "D0001",
+        message: dict[str, Any] | None = None,
+        block_id: str = "actions",
+        **kwargs: Any,
+    ) -> Reply:
+        """A button press in a message (e.g. a DM from the app), shaped as Slack sends block_actions."""
+        message = message or {"type": "message", "ts": "1733241600.000100", "text": "", "blocks": []}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "deprecated",
+            "team": {"id": TEAM_ID, "domain": "example"},
+            "trigger_id": trigger_id,
+            "response_url": f"{self.response_url_base}actions/{TEAM_ID}/1/{next(_event_ids):08d}",
+            "container": {
+                "type": "message",
+                "message_ts": message.get("ts"),
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": message,
+            "state": {"values": {}},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "text": {"type": "plain_text", "text": "button", "emoji": True},
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+            "is_enterprise_install": False,
+        }
+        return self.interactive(payload, **kwargs)

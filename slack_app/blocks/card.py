@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_app.blocks.mrkdwn import escape, escape_within, link, truncate
+from slack_app.blocks.mrkdwn import escape, escape_within, link, truncate, utc_time
 from slack_app.domain import Escalation, EscalationState
 from slack_app.ids import CardBlock
 
@@ -53,7 +53,7 @@ def state_line(
     accept, needs = f":{reactions.accept[0]}:", f":{reactions.needs_evidence[0]}:"
     by = ""
     if verdict is not None:
-        by = f" by <@{verdict.user_id}> · {verdict.at.strftime('%Y-%m-%d %H:%M')} UTC"
+        by = f" by <@{verdict.user_id}> · {utc_time(verdict.at)}"
     match escalation.state:
         case EscalationState.ACCEPTED:
             return f":white_check_mark: *Accepted*{by}"
@@ -64,7 +64,12 @@ def state_line(
             )
         case _:
             if verdict is not None:
-                by = f" · evidence added {verdict.at.strftime('%Y-%m-%d %H:%M')} UTC"
+                # Back to awaiting: the reporter's own reactions never count, so a change by the
+                # reporter is evidence they added; anyone else took their verdict back.
+                if verdict.user_id == escalation.reporter_id:
+                    by = f" · evidence added by <@{verdict.user_id}> · {utc_time(verdict.at)}"
+                else:
+                    by = f" · <@{verdict.user_id}> withdrew their verdict · {utc_time(verdict.at)}"
             return (
                 f":hourglass_flowing_sand: *Awaiting triage*{by} · React {accept} to accept,"
                 f" {needs} if it needs evidence"

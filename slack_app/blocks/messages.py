@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_app.blocks.mrkdwn import escape, link
-from slack_app.domain import FIELD_SPECS, Escalation, Notice, Severity
-from slack_app.ids import Command, Field
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from slack_app.blocks.mrkdwn import escape, link, truncate, utc_time
+from slack_app.domain import (
+    FIELD_SPECS,
+    Escalation,
+    EscalationId,
+    EscalationState,
+    Notice,
+    Severity,
+    VerdictNotice,
+)
+from slack_app.ids import ActionId, Command, Field, NoticeBlock
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -110,6 +120,118 @@ def error_notice(error_id: str) -> str:
     return f":warning: Something went wrong on my side. Nothing you submitted is lost. Quote error id `{error_id}` to the admin."
 
 
+class EvidenceButton(BaseModel):
+    """The value of the Add evidence button: which escalation it amends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    escalation_id: EscalationId
+
+    @classmethod
+    def parse(cls, raw: Any) -> EvidenceButton | None:
+        """Read a button value; anything that is not ours reads as None rather than an error."""
+        if not isinstance(raw, str):
+            return None
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError:
+            return None
+
+
+ADD_EVIDENCE_LABEL = "Add evidence"
+SUMMARY_IN_NOTICE = 300
+
+
+def verdict_notice(escalation: Escalation, notice: VerdictNotice) -> dict[str, Any]:
+    """Tells the reporter engineering's verdict: the new state, who set it, when, and the card.
+
+    Drawn from the verdict as it was when it happened, so each change is told as it was.
+    """
+    who = f"<@{notice.by}>" if notice.by else "engineering"
+    when = f" · {utc_time(notice.at)}" if notice.at else ""
+    card = card_link(escalation)
+    summary = f"_{escape(truncate(escalation.summary, SUMMARY_IN_NOTICE))}_"
+    match notice.state:
+        case EscalationState.ACCEPTED:
+            text = (
+                f":white_check_mark: *{escalation.ref}* was *accepted* by {who}{when}: {card}.\n{summary}\n"
+                "Engineering has what it needs; nothing more is needed from you."
+            )
+        case EscalationState.NEEDS_EVIDENCE:
+            text = (
+                f":mag: *{escalation.ref}* *needs evidence*: {who} asked for more{when}. "
+                f"What is missing may be in the card's thread: {card}.\n{summary}\n"
+                f"Press *{ADD_EVIDENCE_LABEL}* to amend it: the form opens with what you wrote, "
+                "and the card goes back to awaiting triage when you save."
+            )
+        case _:
+            text = (
+                f":hourglass_flowing_sand: *{escalation.ref}* is *awaiting triage* again: "
+                f"{who} withdrew their verdict{when}: {card}.\n{summary}"
+            )
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "block_id": NoticeBlock.VERDICT.value, "text": {"type": "mrkdwn", "text": text}}
+    ]
+    if notice.state is EscalationState.NEEDS_EVIDENCE:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": NoticeBlock.VERDICT_ACTIONS.value,
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ActionId.ADD_EVIDENCE.value,
+                        "text": {"type": "plain_text", "text": ADD_EVIDENCE_LABEL, "emoji": True},
+                        "style": "primary",
+                        "value": EvidenceButton(escalation_id=escalation.id).model_dump_json(),
+                    }
+                ],
+            }
+        )
+    return {"text": text, "blocks": blocks}
+
+
+def not_the_reporter(escalation: Escalation | None) -> str:
+    """What someone other than the reporter sees when they press Add evidence."""
+    if escalation is None:
+        return ":warning: This escalation no longer exists, so there is nothing to add evidence to."
+    where = f": {card_link(escalation)}." if escalation.permalink else "."
+    return (
+        f":lock: Only <@{escalation.reporter_id}>, who reported *{escalation.ref}*, can add evidence to it. "
+        f"If you have some, post it in the card's thread{where}"
+    )
+
+
+def amend_modal_not_opened(error: str) -> str:
+    return (
+        f":warning: Slack could not open the form in time ({escape(error)}). "
+        f"Press *{ADD_EVIDENCE_LABEL}* again."
+    )
+
+
+def evidence_added_reply(
+    escalation: Escalation, *, editor_id: str, mention: list[str], changed: list[Field], back_to_triage: bool
+) -> str:
+    """The reply in the card's thread when the reporter amends it, addressed to the engineers concerned."""
+    to = " ".join(f"<@{user}>" for user in mention)
+    labels = ", ".join(_field_label(f) for f in changed)
+    if back_to_triage:
+        text = (
+            f":inbox_tray: <@{editor_id}> added evidence to *{escalation.ref}* (changed: {labels}). "
+            "The card above shows it and is awaiting triage again."
+        )
+    else:
+        text = (
+            f":pencil2: <@{editor_id}> updated *{escalation.ref}* (changed: {labels}). "
+            "The card above shows the new version."
+        )
+    return f"{to} {text}" if to else text
+
+
+def _field_label(field: Field) -> str:
+    return FIELD_SPECS[field].label if field in FIELD_SPECS else field.value.capitalize()
+
+
 NoticeBuilder = Callable[[Escalation, dict[str, Any], str], dict[str, Any]]
 
 # How each kind of direct message to a reporter is drawn, from the escalation as it is when sent.
@@ -117,4 +239,5 @@ NOTICE_BUILDERS: dict[Notice, NoticeBuilder] = {
     Notice.POSTED: lambda esc, details, channel: posted_confirmation(esc),
     Notice.POSTED_AFTER_ALL: lambda esc, details, channel: posted_confirmation(esc, after_all=True),
     Notice.POST_FAILED: lambda esc, details, channel: post_failed_notice(esc, str(details.get("error")), channel),
+    Notice.VERDICT: lambda esc, details, channel: verdict_notice(esc, VerdictNotice.model_validate(details)),
 }

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from slack_app.blocks.mrkdwn import truncate
-from slack_app.domain import FIELD_SPECS, EscalationDraft, Severity
+from slack_app.domain import FIELD_SPECS, EscalationDraft, EscalationId, Severity
 from slack_app.ids import CallbackId, Field
 
 TITLE = "Escalate to engineering"
@@ -21,7 +21,7 @@ class ModalMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel_id: str | None = None
-    escalation_id: int | None = None
+    escalation_id: EscalationId | None = None
 
     @classmethod
     def parse(cls, raw: str | None) -> ModalMetadata:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 
 def escape(text: str) -> str:
     """Escape the three characters Slack treats as control sequences.
@@ -37,3 +39,8 @@ def escape_within(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut.rstrip() + "…"
+
+
+def utc_time(moment: datetime) -> str:
+    """A moment as people read it on cards and in messages: '2026-12-03 14:02 UTC'."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") + " UTC"

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from slack_app.blocks.modal import read_submission
+from slack_app.blocks.modal import ModalMetadata, read_submission
 from collections.abc import Callable
 
 from slack_app.ids import CallbackId
@@ -19,16 +19,22 @@ logger = logging.getLogger(__name__)
 
 def register(app: App, escalations: EscalationService, owed: Callable[[], None]) -> None:
     def submit_escalation(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """A new escalation: refused with field errors, or stored, closed and posted."""
+        """A new escalation, or the reporter's amended one (metadata names it): refused with field
+        errors, or stored, closed and posted."""
         draft = read_submission((view.get("state") or {}).get("values"))
+        metadata = ModalMetadata.parse(view.get("private_metadata"))
         user = body.get("user") or {}
+        user_id = str(user.get("id") or "")
         try:
-            submitted = escalations.submit(
-                draft,
-                reporter_id=str(user.get("id") or ""),
-                team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
-                view_id=view.get("id"),
-            )
+            if metadata.escalation_id is not None:
+                amended = escalations.amend(metadata.escalation_id, draft, editor_id=user_id)
+            else:
+                submitted = escalations.submit(
+                    draft,
+                    reporter_id=user_id,
+                    team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
+                    view_id=view.get("id"),
+                )
         except InvalidEscalation as invalid:
             ack(
                 response_action="errors",
@@ -36,7 +42,10 @@ def register(app: App, escalations: EscalationService, owed: Callable[[], None])
             )
             return
         ack()
-        if submitted.is_new:
+        if metadata.escalation_id is not None:
+            logger.info("%s amended by its reporter", amended.escalation.ref)
+            owed()
+        elif submitted.is_new:
             logger.info("%s stored", submitted.escalation.ref)
             owed()
 
