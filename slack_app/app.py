@@ -111,6 +111,7 @@ def create_app(
     )
     # Reactions first: they are by far the most frequent requests (see listeners/events.py).
     events.register(app, verdicts, on_owed)
+    events.register_membership(app, databases, on_owed)
     commands.register(app)
     views.register(app, escalations, on_owed)
     actions.register(app, escalations)

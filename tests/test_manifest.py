@@ -30,7 +30,8 @@ def test_manifest_validates_against_slacks_schema():
 def test_manifest_asks_for_least_privilege():
     doc = manifest()
     assert sorted(doc["oauth_config"]["scopes"]["bot"]) == [
-        "channels:history", "chat:write", "commands", "groups:history", "reactions:read",
+        "channels:history", "channels:read", "chat:write", "commands", "groups:history", "groups:read",
+        "reactions:read",
     ]
     assert "user" not in doc["oauth_config"]["scopes"]
 
@@ -39,5 +40,5 @@ def test_manifest_declares_what_the_app_listens_to():
     doc = manifest()
     assert [c["command"] for c in doc["features"]["slash_commands"]] == [Command.ESCALATE.value]
     assert doc["settings"]["interactivity"]["is_enabled"] is True
-    assert set(doc["settings"]["event_subscriptions"]["bot_events"]) == {"reaction_added", "reaction_removed"}
+    assert set(doc["settings"]["event_subscriptions"]["bot_events"]) == {"reaction_added", "reaction_removed", "member_joined_channel"}
     assert doc["settings"]["socket_mode_enabled"] is True

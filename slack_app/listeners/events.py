@@ -1,4 +1,4 @@
-"""Events API listeners: engineers' reactions on cards.
+"""Events API listeners: engineers' reactions on cards, and the app joining a channel.
 
 The app receives every reaction in every channel it is in, and almost none of them are verdicts.
 So reactions are screened before Bolt hands them to a listener thread: `ReactionScreen` answers
@@ -18,7 +18,10 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
+from slack_app.clock import utcnow
 from slack_app.domain import ReactionAction
+from slack_app.services.outbox import retry_what_waits_for_a_person
+from storage.db import Databases
 from slack_app.services.verdicts import Countable, ReactionEvent, VerdictService
 
 logger = logging.getLogger(__name__)
@@ -100,3 +103,16 @@ def register(app: App, verdicts: VerdictService, owed: Callable[[], None]) -> No
     app.use(ReactionScreen(verdicts))
     # One listener for both event types, registered first: Bolt tries listeners in order.
     app.event(REACTION_EVENTS)(on_reaction)
+
+
+def register_membership(app: App, databases: Databases, owed: Callable[[], None]) -> None:
+    def on_member_joined(event: dict[str, Any], context: BoltContext) -> None:
+        """The app was invited somewhere: retry at once what waited for that (e.g. not_in_channel)."""
+        if not context.bot_user_id or event.get("user") != context.bot_user_id:
+            return
+        woken = retry_what_waits_for_a_person(databases(), now=utcnow())
+        logger.info("app joined %s; %d waiting Slack writes retried now", event.get("channel"), woken)
+        if woken:
+            owed()
+
+    app.event("member_joined_channel")(on_member_joined)

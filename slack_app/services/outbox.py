@@ -11,7 +11,16 @@ import sqlite_utils
 from slack_app.domain import Notice
 from storage import outbox
 
-__all__ = ["Notice", "OutboxKind", "notice_owed", "owe_card", "owe_card_update", "owe_notice", "owe_thread_reply"]
+__all__ = [
+    "Notice",
+    "OutboxKind",
+    "notice_owed",
+    "owe_card",
+    "owe_card_update",
+    "owe_notice",
+    "owe_thread_reply",
+    "retry_what_waits_for_a_person",
+]
 
 
 class OutboxKind(StrEnum):
@@ -55,6 +64,11 @@ def owe_notice(
 
 def notice_owed(db: sqlite_utils.Database, notice: Notice, key: str) -> bool:
     return outbox.exists(db, f"notice:{notice}:{key}")
+
+
+def retry_what_waits_for_a_person(db: sqlite_utils.Database, *, now: datetime) -> int:
+    """The app was just added to a channel: whatever waited on a person's fix is due now."""
+    return outbox.wake_waiting_for_person(db, now=now)
 
 
 def owe_thread_reply(

@@ -301,3 +301,19 @@ def test_health_answers_when_the_database_is_reachable(running: RunningApp):
     assert reply.status == 200
     assert reply.json() == {"ok": True, "database": "writable", "pending_slack_writes": 0}
     assert "xoxb" not in reply.text and "secret" not in reply.text
+
+
+def test_inviting_the_app_posts_waiting_cards_at_once(running: RunningApp):
+    running.slack.add_channel(ENG_CHANNEL, "eng-escalations", is_member=False)
+    running.requests.view_submission(valid_values())
+    wait_until(lambda: dm_calls(running))  # told: invite me
+    running.slack.add_channel(ENG_CHANNEL, "eng-escalations")
+    # Someone else joining changes nothing; the app joining retries now, not 30 s later.
+    running.requests.event({"type": "member_joined_channel", "user": "UOTHER", "channel": ENG_CHANNEL,
+                            "channel_type": "C", "team": "T0001"})
+    time.sleep(0.3)
+    assert running.slack.messages_in(ENG_CHANNEL) == []
+    running.requests.event({"type": "member_joined_channel", "user": "UBOT0001", "channel": ENG_CHANNEL,
+                            "channel_type": "C", "team": "T0001", "inviter": "UADMIN"})
+    [card] = wait_until(lambda: running.slack.messages_in(ENG_CHANNEL))
+    assert "ESC-1" in card["blocks"][0]["text"]["text"]
