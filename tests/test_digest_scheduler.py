@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +11,13 @@ import time_machine
 
 from slack_app import serve
 from slack_app.app import make_client
-from slack_app.scheduling.digest_job import DigestScheduler, Outcome, make_poster, start_digest_scheduler
+from slack_app.scheduling.digest_job import (
+    RETRY_JOB_ID,
+    DigestScheduler,
+    Outcome,
+    make_poster,
+    start_digest_scheduler,
+)
 from slack_app.scheduling.schedule import next_digest_time
 from storage.db import Databases
 from tests.conftest import ENG_CHANNEL
@@ -100,3 +107,39 @@ def test_each_http_worker_starts_the_digest_scheduler(settings, monkeypatch):
     monkeypatch.setattr(serve, "start_digest_scheduler", lambda s: started.append(s))
     assert serve._Gunicorn(settings).load() == "wsgi app"
     assert started == [settings]
+
+
+def _pending_retry(scheduler: DigestScheduler, timeout: float = 5.0):
+    """The scheduled retry job, once the failed run has scheduled it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = scheduler._scheduler.get_job(RETRY_JOB_ID)
+        if job is not None and job.next_run_time > datetime.now(UTC) + timedelta(seconds=30):
+            return job
+        time.sleep(0.01)
+    raise AssertionError("no retry was scheduled")
+
+
+def test_a_failed_digest_is_retried_the_same_day_with_backoff(settings, slack, db):
+    every_day_at_midnight = settings.model_copy(
+        update={"digest_time": "00:00", "digest_timezone": "UTC", "digest_weekdays": "mon-sun"}
+    )
+    slack.fail_next("chat.postMessage", "not_in_channel", times=2)
+    databases = Databases(every_day_at_midnight.escalation_db)
+    poster = make_poster(every_day_at_midnight, databases, make_client(every_day_at_midnight))
+    scheduler = DigestScheduler(every_day_at_midnight, poster).start()
+    try:
+        slack.wait_for("chat.postMessage", timeout=10)  # the catch-up run fails…
+        retry = _pending_retry(scheduler)  # …and is tried again in about a minute, not tomorrow
+        assert (retry.next_run_time - datetime.now(UTC)).total_seconds() <= 61
+        assert scheduler.retry_delay() == timedelta(minutes=2)  # the next wait doubles
+        retry.modify(next_run_time=datetime.now(UTC))  # let the minute pass
+        slack.wait_for("chat.postMessage", count=2, timeout=10)  # fails again
+        retry = _pending_retry(scheduler)
+        assert (retry.next_run_time - datetime.now(UTC)).total_seconds() > 61
+        retry.modify(next_run_time=datetime.now(UTC))
+        slack.wait_for("chat.postMessage", count=3, timeout=10)
+    finally:
+        scheduler.shutdown(wait=True)
+        databases.close()
+    assert len(slack.messages_in(ENG_CHANNEL)) == 1

@@ -12,7 +12,7 @@ import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 DIGEST_JOB_ID = "daily-digest"
 CATCH_UP_JOB_ID = "digest-catch-up"
+RETRY_JOB_ID = "digest-retry"
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(minutes=15)
 
 
 class Outcome(StrEnum):
@@ -109,6 +112,7 @@ class DigestScheduler:
         self._poster = poster
         self._clock = clock
         self._scheduler = BackgroundScheduler(timezone=settings.digest_zone, daemon=True)
+        self._retry_delay = FIRST_RETRY
 
     def start(self) -> DigestScheduler:
         self._scheduler.add_job(
@@ -149,9 +153,30 @@ class DigestScheduler:
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             logger.exception("digest failed unexpectedly (error %s)", error_id)
+            self._retry_later()
             return None
         log_run(run)
+        if run.outcome == Outcome.FAILED:
+            self._retry_later()
+        else:
+            self._retry_delay = FIRST_RETRY
         return run
+
+    def retry_delay(self) -> timedelta:
+        return self._retry_delay
+
+    def _retry_later(self) -> None:
+        """A failed digest is tried again the same day, backing off from 1 to 15 minutes.
+
+        The claim was released, so whichever process retries first posts it; the next day's
+        digest does not wait for this one.
+        """
+        run_at = self._clock() + self._retry_delay
+        self._retry_delay = min(self._retry_delay * 2, MAX_RETRY)
+        if self._scheduler.running:
+            self._scheduler.add_job(
+                self.post_if_due, trigger="date", run_date=run_at, id=RETRY_JOB_ID, replace_existing=True
+            )
 
 
 def log_run(run: DigestRun) -> None:
