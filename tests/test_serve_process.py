@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -17,6 +16,11 @@ import pytest
 from tests.conftest import BOT_TOKEN, ENG_CHANNEL, SIGNING_SECRET
 from tests.slack_requests import SlackRequests, valid_values
 from tests.slack_standin import SlackStandin
+from tests.waiting import wait_until as _wait_until
+
+
+def wait_until(predicate, timeout: float = 10.0):
+    return _wait_until(predicate, timeout)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,14 +103,6 @@ def cards_in(slack: SlackStandin) -> list[dict]:
         if (m.get("metadata") or {}).get("event_type") == "escalation_card"
     ]
 
-
-def wait_until(predicate, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 def test_the_served_app_opens_the_modal_posts_cards_and_stops_gracefully(slack, app_process):

@@ -10,18 +10,10 @@ import pytest
 from slack_app.ids import ActionId, Field, NoticeBlock
 from tests.conftest import ENG_CHANNEL, RunningApp
 from tests.slack_requests import valid_values
+from tests.waiting import wait_until
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
 
-
-def wait_until(predicate, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.01)
-    raise AssertionError("condition not met in time")
 
 
 def row(running: RunningApp) -> dict:

@@ -10,16 +10,8 @@ import pytest
 from slack_app.ids import CallbackId, Field
 from tests.conftest import ENG_CHANNEL, RunningApp
 from tests.slack_requests import valid_values
+from tests.waiting import wait_until
 
-
-def wait_until(predicate, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.01)
-    raise AssertionError("condition not met in time")
 
 
 def card_calls(running: RunningApp):
