@@ -266,3 +266,14 @@ class EvidenceAdded(BaseModel):
 
     editor_id: str
     at: datetime
+
+
+class AmendmentReply(BaseModel):
+    """What the reply in the card's thread says when the reporter amends an escalation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    editor_id: str
+    mention: list[str]
+    changed: list[Field]
+    back_to_triage: bool

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from slack_app.blocks.mrkdwn import escape, link, truncate, utc_time
 from slack_app.domain import (
+    AmendmentReply,
     FIELD_SPECS,
     Escalation,
     EscalationId,
@@ -209,20 +210,18 @@ def amend_modal_not_opened(error: str) -> str:
     )
 
 
-def evidence_added_reply(
-    escalation: Escalation, *, editor_id: str, mention: list[str], changed: list[Field], back_to_triage: bool
-) -> str:
+def evidence_added_reply(escalation: Escalation, added: AmendmentReply) -> str:
     """The reply in the card's thread when the reporter amends it, addressed to the engineers concerned."""
-    to = " ".join(f"<@{user}>" for user in mention)
-    labels = ", ".join(_field_label(f) for f in changed)
-    if back_to_triage:
+    to = " ".join(f"<@{user}>" for user in added.mention)
+    labels = ", ".join(_field_label(f) for f in added.changed)
+    if added.back_to_triage:
         text = (
-            f":inbox_tray: <@{editor_id}> added evidence to *{escalation.ref}* (changed: {labels}). "
+            f":inbox_tray: <@{added.editor_id}> added evidence to *{escalation.ref}* (changed: {labels}). "
             "The card above shows it and is awaiting triage again."
         )
     else:
         text = (
-            f":pencil2: <@{editor_id}> updated *{escalation.ref}* (changed: {labels}). "
+            f":pencil2: <@{added.editor_id}> updated *{escalation.ref}* (changed: {labels}). "
             "The card above shows the new version."
         )
     return f"{to} {text}" if to else text

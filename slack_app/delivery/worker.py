@@ -12,10 +12,10 @@ from typing import Any
 from slack_sdk import WebClient
 
 from slack_app.blocks.card import ReactionNames, Verdict, escalation_card
-from slack_app.blocks.messages import NOTICE_BUILDERS
+from slack_app.blocks.messages import NOTICE_BUILDERS, evidence_added_reply
 from slack_app.clock import utcnow
 from slack_app.delivery.errors import SLACK_FAILURES, Failure, classify, retry_after, slack_error_code
-from slack_app.domain import Escalation
+from slack_app.domain import AmendmentReply, Escalation
 from slack_app.services.outbox import Notice, OutboxKind, notice_owed, owe_notice
 from storage import escalations as escalation_store
 from storage import outbox
@@ -157,8 +157,9 @@ class OutboxWorker:
             case OutboxKind.THREAD_REPLY:
                 if not escalation.is_posted:
                     raise _Skip
+                text = evidence_added_reply(escalation, AmendmentReply.model_validate(item.payload))
                 sent = self._client.chat_postMessage(
-                    channel=escalation.channel_id, thread_ts=escalation.message_ts, text=item.payload["text"]
+                    channel=escalation.channel_id, thread_ts=escalation.message_ts, text=text
                 )
                 return {"ts": sent["ts"]}
         raise ValueError(f"unknown outbox kind {item.kind!r}")

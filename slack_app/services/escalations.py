@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_app.blocks.messages import evidence_added_reply
 from slack_app.clock import utcnow
-from slack_app.domain import Escalation, EscalationDraft, EscalationFields, EscalationState
+from slack_app.domain import Escalation, EscalationDraft, EscalationFields, EscalationState, AmendmentReply
 from slack_app.ids import Field
 from slack_app.services.outbox import owe_card, owe_card_update, owe_thread_reply
 from slack_app.services.validation import InvalidEscalation, validate_draft
@@ -111,13 +110,12 @@ class EscalationService:
                 db,
                 escalation_id,
                 key=cause,
-                text=evidence_added_reply(
-                    amended,
+                details=AmendmentReply(
                     editor_id=editor_id,
                     mention=before.judges(),
                     changed=[Field(name) for name in changes],
                     back_to_triage=back_to_triage,
-                ),
+                ).model_dump(mode="json"),
                 now=now,
             )
         return Amended(amended, back_to_triage)

@@ -72,14 +72,14 @@ def retry_what_waits_for_a_person(db: sqlite_utils.Database, *, now: datetime) -
 
 
 def owe_thread_reply(
-    db: sqlite_utils.Database, escalation_id: int, *, key: str, text: str, now: datetime
+    db: sqlite_utils.Database, escalation_id: int, *, key: str, details: dict[str, Any], now: datetime
 ) -> None:
-    """A short reply in the card's thread (sent once the card exists)."""
+    """A short reply in the card's thread (sent once the card exists), drawn from `details` when sent."""
     outbox.enqueue(
         db,
         OutboxKind.THREAD_REPLY,
         f"reply:{escalation_id}:{key}",
         escalation_id=escalation_id,
-        payload={"text": text},
+        payload=details,
         now=now,
     )

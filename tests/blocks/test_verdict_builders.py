@@ -16,7 +16,7 @@ from slack_app.blocks.messages import (
     verdict_notice,
 )
 from slack_app.blocks.modal import ModalMetadata, escalation_modal
-from slack_app.domain import FIELD_SPECS, EscalationState, Notice, VerdictNotice, draft_of
+from slack_app.domain import FIELD_SPECS, EscalationState, AmendmentReply, Notice, VerdictNotice, draft_of
 from slack_app.ids import ActionId, Field, NoticeBlock
 from tests.blockkit import check_message, check_view
 from tests.blocks.test_builders import NOW, make_escalation, maximal
@@ -96,15 +96,16 @@ def test_the_accepted_card_looks_settled_and_needs_evidence_says_what_is_awaited
 
 
 def test_the_thread_reply_mentions_the_engineers_and_names_what_changed():
-    text = evidence_added_reply(
-        posted(), editor_id="UREPORTER", mention=["UDANA", "USAM"], changed=[Field.EVIDENCE, Field.SEVERITY],
+    text = evidence_added_reply(posted(), AmendmentReply(
+        editor_id="UREPORTER", mention=["UDANA", "USAM"], changed=[Field.EVIDENCE, Field.SEVERITY],
         back_to_triage=True,
-    )
+    ))
     assert text.startswith("<@UDANA> <@USAM> ")
     assert "<@UREPORTER> added evidence to *ESC-12*" in text and "Evidence, Severity" in text
     assert check_message(text, None) == []
-    update = evidence_added_reply(posted(), editor_id="UREPORTER", mention=[], changed=[Field.SCOPE],
-                                  back_to_triage=False)
+    update = evidence_added_reply(posted(), AmendmentReply(
+        editor_id="UREPORTER", mention=[], changed=[Field.SCOPE], back_to_triage=False,
+    ))
     assert update.startswith(":pencil2:") and "Suspected scope" in update
 
 
