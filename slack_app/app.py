@@ -18,8 +18,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from slack_app.blocks.messages import error_notice
 from slack_app.ids import Field
-from slack_app.listeners import actions, commands, events, views
+from slack_app.listeners import actions, commands, events, home, shortcuts, views
 from slack_app.delivery.errors import SLACK_FAILURES
+from slack_app.services.agent import AgentService
+from slack_app.services.digest import DigestService
 from slack_app.services.escalations import EscalationService
 from slack_app.services.verdicts import VerdictReactions, VerdictService
 from slack_app.settings import Settings
@@ -112,7 +114,12 @@ def create_app(
     # Reactions first: they are by far the most frequent requests (see listeners/events.py).
     events.register(app, verdicts, on_owed)
     events.register_membership(app, databases, on_owed)
-    commands.register(app)
+    agent = AgentService(
+        databases, DigestService(databases, channel_id=settings.digest_channel_id, zone=settings.digest_zone)
+    )
+    commands.register(app, agent)
+    shortcuts.register(app)
+    home.register(app, agent)
     views.register(app, escalations, on_owed)
     actions.register(app, escalations)
     app.error(_handle_error)

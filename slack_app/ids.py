@@ -10,8 +10,18 @@ class Command(StrEnum):
     ESCALATE = "/escalate"
 
 
+class Subcommand(StrEnum):
+    """Words after /escalate that ask for something other than the form (see services/subcommands.py)."""
+
+    HELP = "help"
+    MINE = "mine"
+    STATUS = "status"
+
+
 class CallbackId(StrEnum):
     ESCALATION_MODAL = "escalation_modal"
+    # The message shortcut "Escalate this message" (manifest.yml features.shortcuts).
+    ESCALATE_MESSAGE = "escalate_message"
 
 
 class Field(StrEnum):
@@ -38,6 +48,7 @@ class ActionId(StrEnum):
     """Buttons in the app's messages."""
 
     ADD_EVIDENCE = "add_evidence"
+    NEW_ESCALATION = "new_escalation"  # App Home: opens the escalation form
 
 
 class NoticeBlock(StrEnum):
@@ -45,3 +56,20 @@ class NoticeBlock(StrEnum):
 
     VERDICT = "verdict"
     VERDICT_ACTIONS = "verdict_actions"
+
+
+class ModalBlock(StrEnum):
+    """Blocks of the escalation modal besides its inputs."""
+
+    SOURCE = "message_source"  # "From a message by …" when opened from the message shortcut
+
+
+class HomeBlock(StrEnum):
+    """Blocks of the App Home tab."""
+
+    ACTIONS = "home_actions"
+    NEEDS_EVIDENCE = "home_needs_evidence"
+    AWAITING = "home_awaiting"
+    ACCEPTED = "home_accepted"
+    NOTHING = "home_nothing"
+    FIGURES = "home_figures"

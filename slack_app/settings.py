@@ -23,6 +23,7 @@ HOW_TO_GET: dict[str, str] = {
     "WEB_CONCURRENCY": "the number of HTTP worker processes, e.g. 1",
     "WEB_THREADS": "the number of threads per HTTP worker, e.g. 8",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "LOG_FORMAT": "text (one readable line per record) or json (one JSON object per line)",
     "ACCEPT_REACTIONS": "comma-separated reaction names, e.g. +1,thumbsup",
     "NEEDS_EVIDENCE_REACTIONS": "comma-separated reaction names, e.g. mag,needs-evidence",
     "OUTBOX_LEASE_SECONDS": "seconds a process may hold a Slack write before another takes it over, e.g. 30",
@@ -80,6 +81,7 @@ class Settings(BaseSettings):
     web_concurrency: Annotated[int, Field(ge=1, le=64)] = 1
     web_threads: Annotated[int, Field(ge=1, le=256)] = 8
     log_level: Annotated[str, Field(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    log_format: Annotated[str, Field(pattern=r"^(text|json)$")] = "text"
     outbox_lease_seconds: Annotated[int, Field(ge=2, le=3600)] = 30
     accept_reactions: str = "+1,thumbsup"
     needs_evidence_reactions: str = "mag,needs-evidence"

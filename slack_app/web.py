@@ -39,9 +39,14 @@ def health(databases: Databases) -> tuple[bool, dict[str, Any]]:
     """
     try:
         db = databases()
-        # BEGIN IMMEDIATE takes the write lock: proves the file is writable without writing.
+        # Rewriting user_version as it is, then rolling back, proves the file takes writes
+        # (BEGIN IMMEDIATE alone succeeds on a read-only file) and changes nothing.
         db.execute("BEGIN IMMEDIATE")
-        db.execute("ROLLBACK")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute(f"PRAGMA user_version = {int(version)}")
+        finally:
+            db.execute("ROLLBACK")
         pending = outbox.pending_count(db)
     except Exception:  # any failure means unhealthy; the reason is logged, not shown
         logger.exception("health check failed")

@@ -120,6 +120,15 @@ def retry_later(
     )
 
 
+def release(db: sqlite_utils.Database, item_id: int) -> None:
+    """Hand back an item claimed but not attempted (the process is stopping): due as it was, attempt uncounted."""
+    db.execute(
+        "UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = attempts - 1"
+        " WHERE id = ? AND status = 'sending'",
+        [item_id],
+    )
+
+
 def fail(db: sqlite_utils.Database, item_id: int, *, error: str, now: datetime) -> None:
     """Give up: Slack said this write can never succeed as it is."""
     db.execute(

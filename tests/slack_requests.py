@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_app.ids import CallbackId, Command, Field
+from slack_app.ids import CallbackId, Command, Field, HomeBlock
 
 TEAM_ID = "T0001"
 _view_ids = itertools.count(1)
@@ -248,6 +248,71 @@ class SlackRequests:
                     "block_id": block_id,
                     "text": {"type": "plain_text", "text": "button", "emoji": True},
                     "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+            "is_enterprise_install": False,
+        }
+        return self.interactive(payload, **kwargs)
+
+    def message_shortcut(
+        self,
+        message: dict[str, Any],
+        *,
+        channel: str = "CSUPPORT",
+        user: str = "UREPORTER",
+        trigger_id: str = "",
+        callback_id: str = CallbackId.ESCALATE_MESSAGE.value,
+        **kwargs: Any,
+    ) -> Reply:
+        """A message shortcut (message_action) on `message` ({"ts", "user", "text", …}) in `channel`."""
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "trigger_id": trigger_id,
+            "action_ts": f"{time.time():.6f}",
+            "token": "deprecated",
+            "team": {"id": TEAM_ID, "domain": "example"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+            "channel": {"id": channel, "name": "support"},
+            "message": {"type": "message", **message},
+            "message_ts": message.get("ts"),
+            "response_url": f"{self.response_url_base}actions/{TEAM_ID}/1/{next(_event_ids):08d}",
+            "api_app_id": "A0001",
+            "is_enterprise_install": False,
+        }
+        return self.interactive(payload, **kwargs)
+
+    def app_home_opened(self, user: str = "UREPORTER", *, tab: str = "home", **kwargs: Any) -> Reply:
+        """The app_home_opened event Slack sends when `user` opens the app's Home (or Messages) tab."""
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": "D0001",
+            "tab": tab,
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self.event(event, **kwargs)
+
+    def home_button(self, action_id: str, *, user: str = "UREPORTER", trigger_id: str = "", **kwargs: Any) -> Reply:
+        """A button press on the app's Home tab (block_actions from a view of type home: no response_url)."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "deprecated",
+            "container": {"type": "view", "view_id": "VHOME0001"},
+            "trigger_id": trigger_id,
+            "team": {"id": TEAM_ID, "domain": "example"},
+            "view": {"id": "VHOME0001", "type": "home", "team_id": TEAM_ID, "blocks": [], "private_metadata": "",
+                     "callback_id": "", "state": {"values": {}}, "hash": "1733241600.home"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": HomeBlock.ACTIONS.value,
+                    "text": {"type": "plain_text", "text": "button", "emoji": True},
+                    "value": "new",
                     "action_ts": f"{time.time():.6f}",
                 }
             ],

@@ -18,7 +18,12 @@ Deliberate simplifications (where Slack's answer is unknown or not worth modelli
   only past 40,000; 4000 is the safe limit chat.update enforces);
 - views.update replaces the whole view, so an external_id left out of the new view is dropped;
 - views.push with a trigger not tied to a view (issue_trigger_id(view_id=...)) starts a new stack.
+- scopes are modelled only when `scopes=` is given: then every answer to the bot token carries
+  Slack's `x-oauth-scopes` header (the granted scopes, comma-separated) and `x-accepted-oauth-scopes`,
+  and a method needing a scope that was not granted answers missing_scope (with `needed` and
+  `provided`); by default no scope header is sent and nothing is refused for lack of a scope.
 Trigger expiry reads `clock` (time.monotonic by default) so tests can move time by hand.
+`latency` delays every answer; `method_latency` ({"auth.test": 2.0}) delays single methods.
 """
 
 from __future__ import annotations
@@ -48,6 +53,18 @@ _MAX_VIEW_STACK = 3
 _RESPONSE_URL_USES = 5
 _RESPONSE_URL_PATH = re.compile(r"^/(commands|actions|hooks)/")
 _EMOJI_ALIASES = {"thumbsup": "+1", "thumbsdown": "-1"}
+# The bot scopes a method accepts (any one of them will do), for when `scopes=` is modelled.
+_METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "conversations.info": ("channels:read", "groups:read", "im:read", "mpim:read"),
+    "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
+    "conversations.join": ("channels:join",),
+    "conversations.open": ("im:write", "mpim:write"),
+    "users.info": ("users:read",),
+    "reactions.add": ("reactions:write",),
+}
 
 
 @dataclass
@@ -118,10 +135,15 @@ class SlackStandin:
         clock: Callable[[], float] = time.monotonic,
         trigger_ttl: float = 3.0,
         chat_write_public: bool = False,
+        scopes: list[str] | tuple[str, ...] | None = None,
+        method_latency: dict[str, float] | None = None,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.latency = latency
+        self.method_latency: dict[str, float] = dict(method_latency or {})  # per method, over `latency`
+        # The bot token's granted scopes; None: not modelled (no header, nothing refused for scope).
+        self.scopes: list[str] | None = list(scopes) if scopes is not None else None
         self.clock = clock  # trigger-id expiry only; replace it to move time in tests
         self.trigger_ttl = trigger_ttl
         self.chat_write_public = chat_write_public  # the chat:write.public scope
@@ -353,7 +375,7 @@ class SlackStandin:
         with self._cond:
             self.calls.append(Call(method, params, token, time.monotonic(), path))
             self._cond.notify_all()
-        delay = self.latency
+        delay = self.method_latency.get(method, self.latency)
         if delay > 0:
             time.sleep(delay)
 
@@ -392,12 +414,15 @@ class SlackStandin:
             handler = _METHODS.get(method)
             if handler is None:
                 return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
+            headers: dict[str, str] = {}
             try:
                 self._authenticate(method, token)
+                headers = self._scope_headers(method, token)
+                self._check_scope(method, token)
                 body = handler(self, params)
             except SlackError as e:
-                return 200, {"ok": False, "error": e.error, **e.extra}, {}
-            return 200, {"ok": True, **body}, {}
+                return 200, {"ok": False, "error": e.error, **e.extra}, headers
+            return 200, {"ok": True, **body}, headers
 
     def _authenticate(self, method: str, token: str | None) -> None:
         if not token:
@@ -409,6 +434,22 @@ class SlackStandin:
         if token == self.bot_token:
             return
         raise SlackError("not_allowed_token_type" if token == self.app_token else "invalid_auth")
+
+    def _scope_headers(self, method: str, token: str | None) -> dict[str, str]:
+        """Slack reports the token's scopes on every Web API answer; only when modelled here."""
+        if self.scopes is None or token != self.bot_token:
+            return {}
+        return {
+            "x-oauth-scopes": ",".join(self.scopes),
+            "x-accepted-oauth-scopes": ",".join(_METHOD_SCOPES.get(method, ())),
+        }
+
+    def _check_scope(self, method: str, token: str | None) -> None:
+        accepted = _METHOD_SCOPES.get(method)
+        if self.scopes is None or token != self.bot_token or not accepted:
+            return
+        if not set(accepted) & set(self.scopes):
+            raise SlackError("missing_scope", needed=",".join(accepted), provided=",".join(self.scopes))
 
     # -- helpers (called with the lock held) -----------------------------------------------
 

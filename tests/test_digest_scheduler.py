@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,7 +104,7 @@ def test_the_running_scheduler_catches_up_at_start_and_schedules_the_next_digest
 
 def test_each_http_worker_starts_the_digest_scheduler(settings, monkeypatch):
     started = []
-    monkeypatch.setattr(serve, "build_wsgi", lambda s: "wsgi app")
+    monkeypatch.setattr(serve, "build_wsgi", lambda s: ("wsgi app", SimpleNamespace()))
     monkeypatch.setattr(serve, "start_digest_scheduler", lambda s: started.append(s))
     assert serve._Gunicorn(settings).load() == "wsgi app"
     assert started == [settings]

@@ -8,7 +8,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from slack_app.ids import Command
+from slack_app.blocks.messages import SHORTCUT_NAME
+from slack_app.ids import CallbackId, Command
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT.parent / "shared" / "slack"
@@ -40,5 +41,15 @@ def test_manifest_declares_what_the_app_listens_to():
     doc = manifest()
     assert [c["command"] for c in doc["features"]["slash_commands"]] == [Command.ESCALATE.value]
     assert doc["settings"]["interactivity"]["is_enabled"] is True
-    assert set(doc["settings"]["event_subscriptions"]["bot_events"]) == {"reaction_added", "reaction_removed", "member_joined_channel"}
+    assert set(doc["settings"]["event_subscriptions"]["bot_events"]) == {
+        "reaction_added", "reaction_removed", "member_joined_channel", "app_home_opened"
+    }
     assert doc["settings"]["socket_mode_enabled"] is True
+    assert doc["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_manifest_declares_the_message_shortcut():
+    [shortcut] = manifest()["features"]["shortcuts"]
+    assert shortcut["type"] == "message"
+    assert shortcut["callback_id"] == CallbackId.ESCALATE_MESSAGE.value
+    assert shortcut["name"] == SHORTCUT_NAME and len(SHORTCUT_NAME) <= 24

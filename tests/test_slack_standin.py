@@ -606,3 +606,45 @@ def test_response_urls_check_blocks(standin):
 def test_response_urls_work_five_times(standin):
     webhook = WebhookClient(standin.root_url + "commands/T0001/1/abc")
     assert [webhook.send(text=str(i)).status_code for i in range(6)] == [200] * 5 + [404]
+
+
+# --- scopes and per-method latency (modelled only when asked for) --------------------------------
+
+
+def _header(response, name: str) -> str | None:
+    return {k.lower(): v for k, v in response.headers.items()}.get(name)
+
+
+def test_without_scopes_no_scope_header_is_sent_and_nothing_is_refused_for_scope(client, standin):
+    response = client.auth_test()
+    assert _header(response, "x-oauth-scopes") is None
+    assert client.conversations_info(channel=CHANNEL)["ok"] is True
+
+
+def test_with_scopes_every_answer_to_the_bot_token_reports_them(client, standin):
+    standin.scopes = ["chat:write", "commands"]
+    response = client.auth_test()
+    assert _header(response, "x-oauth-scopes") == "chat:write,commands"
+    assert _header(client.chat_postMessage(channel=CHANNEL, text="hi"), "x-accepted-oauth-scopes") == "chat:write"
+    err = slack_error(client.conversations_info, channel=CHANNEL)
+    assert err.response["error"] == "missing_scope"
+    assert err.response["needed"] == "channels:read,groups:read,im:read,mpim:read"
+    assert err.response["provided"] == "chat:write,commands"
+    assert _header(err.response, "x-oauth-scopes") == "chat:write,commands"  # failures carry it too
+    assert _header(slack_error(WebClient(token="xoxb-other", base_url=standin.base_url).auth_test).response,
+                   "x-oauth-scopes") is None  # not for a token Slack does not know
+
+
+def test_scopes_can_be_given_to_the_constructor():
+    with SlackStandin(bot_token=TOKEN, scopes=("reactions:read",)) as server:
+        response = WebClient(token=TOKEN, base_url=server.base_url).auth_test()
+        assert _header(response, "x-oauth-scopes") == "reactions:read"
+
+
+def test_method_latency_delays_only_that_method(client, standin):
+    standin.method_latency = {"auth.test": 0.3}
+    started = time.monotonic()
+    client.chat_postMessage(channel=CHANNEL, text="quick")
+    assert time.monotonic() - started < 0.25
+    client.auth_test()
+    assert time.monotonic() - started >= 0.3

@@ -49,6 +49,7 @@ def help_message() -> dict[str, Any]:
         "text": text,
         "blocks": [
             _section(text),
+            _section("*Also*\n" + "\n".join(f"• {line}" for line in subcommand_lines())),
             _section(f"*The six facts* (Expected and Actual are two boxes)\n{facts}"),
             _section(f"*Severity is chosen by impact, not emotion*\n{severities}"),
             _section(
@@ -58,6 +59,29 @@ def help_message() -> dict[str, Any]:
             ),
         ],
     }
+
+
+# The message shortcut's name, as manifest.yml declares it (tests/test_manifest.py checks they agree).
+SHORTCUT_NAME = "Escalate this message"
+
+
+def subcommand_lines() -> list[str]:
+    """What /escalate understands besides a summary (the rules: services/subcommands.py)."""
+    esc = Command.ESCALATE.value
+    return [
+        f"`{esc} mine`: your open escalations, only to you",
+        (
+            f"`{esc} status ESC-12` (or `12`, `#12`): where one escalation stands, who set it when, "
+            "its history and its card"
+        ),
+        f"`{esc} help`: this help",
+        (
+            f"*{SHORTCUT_NAME}* in any message's ⋮ menu: the form, with the message's first line "
+            "as the Summary and its link as the Evidence"
+        ),
+        "My *Home* tab: your escalations and the team's last 7 days",
+        f"Anything else after `{esc}` is a summary: `{esc} Status page is down` opens the form with it",
+    ]
 
 
 def card_link(escalation: Escalation, label: str = "see the card") -> str:

@@ -16,6 +16,7 @@ from slack_app.blocks.messages import NOTICE_BUILDERS, evidence_added_reply
 from slack_app.clock import utcnow
 from slack_app.delivery.errors import SLACK_FAILURES, Failure, classify, retry_after, slack_error_code
 from slack_app.domain import AmendmentReply, Escalation
+from slack_app.logging_setup import escalation_context
 from slack_app.services.outbox import Notice, OutboxKind, notice_owed, owe_notice
 from storage import escalations as escalation_store
 from storage import outbox
@@ -91,6 +92,7 @@ class OutboxWorker:
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Finish the write in progress, hand back what was claimed but not started, and end."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -113,9 +115,18 @@ class OutboxWorker:
 
     def deliver_due(self, limit: int = 20) -> int:
         """One pass: claim what is due and deliver it. Returns how many items were handled."""
-        items = outbox.claim_due(self._db(), now=self._clock(), lease=self._lease, limit=limit)
-        for item in items:
-            self._deliver(item)
+        db = self._db()
+        items = outbox.claim_due(db, now=self._clock(), lease=self._lease, limit=limit)
+        for index, item in enumerate(items):
+            if self._stopping.is_set():
+                # Stopping: what this process claimed but did not start is due again at once for
+                # the next process, instead of waiting out the lease as if this one had died.
+                with write_transaction(db):
+                    for unstarted in items[index:]:
+                        outbox.release(db, unstarted.id)
+                break
+            with escalation_context(item.escalation_id):
+                self._deliver(item)
         return len(items)
 
     # ----- one item

@@ -13,6 +13,7 @@ from slack_app.blocks.modal import ModalMetadata, escalation_modal
 from slack_app.delivery.errors import SLACK_FAILURES, slack_error_code
 from slack_app.domain import draft_of
 from slack_app.ids import ActionId
+from slack_app.logging_setup import about
 from slack_app.services.escalations import EscalationService, NotTheReporter
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def register(app: App, escalations: EscalationService) -> None:
             client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
         except SLACK_FAILURES as exc:
             code = slack_error_code(exc)
-            logger.warning("amend modal for %s not opened: %s", escalation.ref, code)
+            logger.warning("amend modal for %s not opened: %s", escalation.ref, code, extra=about(escalation.id))
             respond(response_type="ephemeral", replace_original=False, text=amend_modal_not_opened(code))
 
     app.action(ActionId.ADD_EVIDENCE.value)(add_evidence)

@@ -20,6 +20,7 @@ from slack_bolt.request import BoltRequest
 
 from slack_app.clock import utcnow
 from slack_app.domain import ReactionAction
+from slack_app.logging_setup import about
 from slack_app.services.outbox import retry_what_waits_for_a_person
 from storage.db import Databases
 from slack_app.services.verdicts import Countable, ReactionEvent, VerdictService
@@ -96,7 +97,10 @@ def register(app: App, verdicts: VerdictService, owed: Callable[[], None]) -> No
             if not isinstance(screened, Countable):
                 return
         outcome = verdicts.count(screened)
-        logger.info("reaction %s on ESC-%s: %s", screened.event.event_id, screened.escalation_id, outcome)
+        logger.info(
+            "reaction %s on ESC-%s: %s", screened.event.event_id, screened.escalation_id, outcome,
+            extra=about(screened.escalation_id),
+        )
         if outcome.owes:
             owed()
 

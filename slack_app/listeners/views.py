@@ -11,6 +11,7 @@ from slack_app.blocks.modal import ModalMetadata, read_submission
 from collections.abc import Callable
 
 from slack_app.ids import CallbackId
+from slack_app.logging_setup import about
 from slack_app.services.escalations import EscalationService
 from slack_app.services.validation import InvalidEscalation
 
@@ -43,10 +44,10 @@ def register(app: App, escalations: EscalationService, owed: Callable[[], None])
             return
         ack()
         if metadata.escalation_id is not None:
-            logger.info("%s amended by its reporter", amended.escalation.ref)
+            logger.info("%s amended by its reporter", amended.escalation.ref, extra=about(amended.escalation.id))
             owed()
         elif submitted.is_new:
-            logger.info("%s stored", submitted.escalation.ref)
+            logger.info("%s stored", submitted.escalation.ref, extra=about(submitted.escalation.id))
             owed()
 
     app.view_submission(CallbackId.ESCALATION_MODAL.value)(submit_escalation)

@@ -80,15 +80,6 @@ class DigestService:
         needs_total = sum(n for (state, _), n in counts.items() if state == needs)
 
         accepted, accepted_total = store.accepted_between(db, since, as_of, ACCEPTED_SHOWN)
-        seconds, accepted_in_window = store.seconds_to_accept(
-            db, as_of - QUALITY_WINDOW, as_of, MEDIAN_SAMPLE
-        )
-        quality = Quality(
-            by_severity=store.verdicts_by_severity(db, as_of - QUALITY_WINDOW, as_of),
-            accepted=accepted_in_window,
-            median_sample=len(seconds),
-            median_to_accept=timedelta(seconds=statistics.median(seconds)) if seconds else None,
-        )
         return Digest(
             as_of=as_of,
             since=since.astimezone(self.zone),
@@ -99,7 +90,20 @@ class DigestService:
                 items=store.waiting_on_evidence(db, NEEDS_EVIDENCE_SHOWN), total=needs_total
             ),
             accepted=Listing[RecentlyAccepted](items=accepted, total=accepted_total),
-            quality=quality,
+            quality=self.quality(as_of),
+        )
+
+    def quality(self, as_of: datetime) -> Quality:
+        """The last-7-days figures up to `as_of` (the digest's, also shown on each App Home tab)."""
+        db = self._db()
+        seconds, accepted_in_window = store.seconds_to_accept(
+            db, as_of - QUALITY_WINDOW, as_of, MEDIAN_SAMPLE
+        )
+        return Quality(
+            by_severity=store.verdicts_by_severity(db, as_of - QUALITY_WINDOW, as_of),
+            accepted=accepted_in_window,
+            median_sample=len(seconds),
+            median_to_accept=timedelta(seconds=statistics.median(seconds)) if seconds else None,
         )
 
     def _awaiting_first(self, db: sqlite_utils.Database) -> list[AwaitingTriage]:

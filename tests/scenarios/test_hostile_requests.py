@@ -112,3 +112,18 @@ def test_logs_of_a_full_flow_carry_no_secrets_and_no_field_contents(running: Run
     assert "ESC-1" in logged  # the flow was logged…
     for forbidden in (BOT_TOKEN, SIGNING_SECRET, "Zebracorn", "Quokka", "Wombat", "replay.example.com"):
         assert forbidden not in logged, forbidden
+
+
+def test_health_says_503_when_the_database_cannot_be_written(running: RunningApp, tmp_path):
+    import sqlite3
+
+    from slack_app.web import health
+    from storage.db import Databases
+
+    readonly = Databases(running.settings.escalation_db)
+    readonly._local.db = type(running.db)(  # a read-only connection to the same file
+        sqlite3.connect(f"file:{running.settings.escalation_db}?mode=ro", uri=True, check_same_thread=False)
+    )
+    ok, body = health(readonly)
+    assert not ok and body == {"ok": False, "database": "unavailable"}
+    assert health(running.databases)[0]
