@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
-from typing import Any
-
 import threading
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
@@ -17,9 +16,9 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from slack_app.blocks.messages import error_notice
+from slack_app.delivery.errors import SLACK_FAILURES
 from slack_app.ids import Field
 from slack_app.listeners import actions, commands, events, home, shortcuts, views
-from slack_app.delivery.errors import SLACK_FAILURES
 from slack_app.services.agent import AgentService
 from slack_app.services.digest import DigestService
 from slack_app.services.escalations import EscalationService

@@ -6,9 +6,9 @@ import io
 import json
 import logging
 import uuid
-from urllib.parse import parse_qs
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler

@@ -12,10 +12,10 @@ from slack_app.blocks.card import Verdict, escalation_card
 from slack_app.blocks.digest import digest_message
 from slack_app.blocks.modal import ModalMetadata, escalation_modal
 from slack_app.domain import EscalationDraft, EscalationState
+from slack_app.ids import Field
 from slack_app.services.digest import DigestService
 from slack_app.services.escalations import EscalationService
 from slack_app.services.validation import InvalidEscalation
-from slack_app.ids import Field
 from storage.db import Databases
 from storage.migrations import migrate
 from tests.blockkit import check_message, check_view

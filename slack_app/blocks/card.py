@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_app.blocks.mrkdwn import escape, escape_within, link, truncate, utc_time
+from slack_app.blocks.mrkdwn import SECTION_TEXT_LIMIT, escape, escape_within, link, truncate, utc_time
 from slack_app.domain import Escalation, EscalationState
 from slack_app.ids import CardBlock
 
 HEADER_LIMIT = 150
-SECTION_TEXT_LIMIT = 3000
 SECTION_FIELD_LIMIT = 2000
 
 

@@ -6,12 +6,11 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_app.blocks.mrkdwn import escape, escape_within, link, truncate
+from slack_app.blocks.mrkdwn import escape, escape_within, fitted_list, link, truncate
 from slack_app.digest_model import Digest, DigestRow, Listing, Quality
 
 TITLE = "Escalations digest"
 HEADER_LIMIT = 150
-SECTION_TEXT_LIMIT = 3000
 MESSAGE_TEXT_LIMIT = 4000
 SUMMARY_LIMIT = 90  # a digest line shows the start of a summary; the card has the rest
 PERMALINK_LIMIT = 500  # a longer "permalink" is not Slack's; show the id without a link
@@ -113,17 +112,7 @@ def digest_text(digest: Digest) -> str:
 
 def _list_section(title: str, lines: list[str], listing: Listing[Any]) -> dict[str, Any]:
     """One section with as many lines as fit in Slack's 3000 characters, then '…and N more'."""
-    reserve = len(f"\n…and {listing.total} more")
-    body, shown = title, 0
-    for line in lines:
-        if len(body) + 1 + len(line) + reserve > SECTION_TEXT_LIMIT:
-            break
-        body += "\n" + line
-        shown += 1
-    more = listing.total - shown
-    if more > 0:
-        body += f"\n…and {more} more"
-    return _section(body)
+    return _section(fitted_list(title, lines, listing.total))
 
 
 def _awaiting_section(digest: Digest) -> dict[str, Any]:

@@ -9,12 +9,19 @@ from typing import Any
 from slack_app.agent_model import EscalationStatus, HistoryEntry, HistoryKind, OwnEscalation, OwnEscalations
 from slack_app.blocks.digest import format_age
 from slack_app.blocks.messages import card_link, subcommand_lines
-from slack_app.blocks.mrkdwn import escape, escape_within, link, truncate, utc_time
+from slack_app.blocks.mrkdwn import (
+    SECTION_TEXT_LIMIT,
+    escape,
+    escape_within,
+    fitted_list,
+    link,
+    truncate,
+    utc_time,
+)
 from slack_app.digest_model import Listing
 from slack_app.domain import FIELD_SPECS, EscalationState, VerdictKind
 from slack_app.ids import Command, Field, HomeBlock
 
-SECTION_TEXT_LIMIT = 3000
 MESSAGE_TEXT_LIMIT = 4000
 SUMMARY_IN_LINE = 90  # a list line shows the start of a summary; the card has the rest
 SUMMARY_IN_STATUS = 300
@@ -75,18 +82,8 @@ def own_line(row: OwnEscalation, now: datetime) -> str:
 
 def list_section(title: str, listing: Listing[OwnEscalation], now: datetime, block_id: str) -> dict[str, Any]:
     """A titled list with as many lines as fit in one section, then '…and N more'."""
-    reserve = len(f"\n…and {listing.total} more")
-    body, shown = title, 0
-    for row in listing.items:
-        line = own_line(row, now)
-        if len(body) + 1 + len(line) + reserve > SECTION_TEXT_LIMIT:
-            break
-        body += "\n" + line
-        shown += 1
-    more = listing.total - shown
-    if more > 0:
-        body += f"\n…and {more} more"
-    return _section(body, block_id)
+    lines = [own_line(row, now) for row in listing.items]
+    return _section(fitted_list(title, lines, listing.total), block_id)
 
 
 def open_sections(own: OwnEscalations) -> list[dict[str, Any]]:

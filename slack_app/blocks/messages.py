@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from slack_app.blocks.mrkdwn import escape, link, truncate, utc_time
 from slack_app.domain import (
-    AmendmentReply,
     FIELD_SPECS,
+    AmendmentReply,
     Escalation,
     EscalationId,
     EscalationState,

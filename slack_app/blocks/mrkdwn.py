@@ -1,4 +1,4 @@
-"""Making user text safe inside Slack mrkdwn."""
+"""Making user text safe inside Slack mrkdwn, and fitting it into Slack's text limits."""
 
 from __future__ import annotations
 
@@ -44,3 +44,20 @@ def escape_within(text: str, limit: int) -> str:
 def utc_time(moment: datetime) -> str:
     """A moment as people read it on cards and in messages: '2026-12-03 14:02 UTC'."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+SECTION_TEXT_LIMIT = 3000
+
+
+def fitted_list(title: str, lines: list[str], total: int, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """A title and as many lines as fit in `limit` characters, then '…and N more' of `total`."""
+    reserve = len(f"\n…and {total} more")
+    body, shown = title, 0
+    for line in lines:
+        if len(body) + 1 + len(line) + reserve > limit:
+            break
+        body += "\n" + line
+        shown += 1
+    if total - shown > 0:
+        body += f"\n…and {total - shown} more"
+    return body

@@ -22,8 +22,8 @@ from slack_app.clock import utcnow
 from slack_app.domain import ReactionAction
 from slack_app.logging_setup import about
 from slack_app.services.outbox import retry_what_waits_for_a_person
-from storage.db import Databases
 from slack_app.services.verdicts import Countable, ReactionEvent, VerdictService
+from storage.db import Databases
 
 logger = logging.getLogger(__name__)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from slack_app.blocks.modal import ModalMetadata, read_submission
-from collections.abc import Callable
-
 from slack_app.ids import CallbackId
 from slack_app.logging_setup import about
 from slack_app.services.escalations import EscalationService

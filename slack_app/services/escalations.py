@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slack_app.clock import utcnow
-from slack_app.domain import Escalation, EscalationDraft, EscalationFields, EscalationState, AmendmentReply
+from slack_app.domain import AmendmentReply, Escalation, EscalationDraft, EscalationFields, EscalationState
 from slack_app.ids import Field
 from slack_app.services.outbox import owe_card, owe_card_update, owe_thread_reply
 from slack_app.services.validation import InvalidEscalation, validate_draft

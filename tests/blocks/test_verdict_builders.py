@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from slack_app.blocks.card import Verdict, escalation_card, state_line
-from slack_app.blocks.card import ReactionNames
+from slack_app.blocks.card import ReactionNames, Verdict, escalation_card, state_line
 from slack_app.blocks.messages import (
     NOTICE_BUILDERS,
     EvidenceButton,
@@ -16,7 +15,7 @@ from slack_app.blocks.messages import (
     verdict_notice,
 )
 from slack_app.blocks.modal import ModalMetadata, escalation_modal
-from slack_app.domain import FIELD_SPECS, EscalationState, AmendmentReply, Notice, VerdictNotice, draft_of
+from slack_app.domain import FIELD_SPECS, AmendmentReply, EscalationState, Notice, VerdictNotice, draft_of
 from slack_app.ids import ActionId, Field, NoticeBlock
 from tests.blockkit import check_message, check_view
 from tests.blocks.test_builders import NOW, make_escalation, maximal

@@ -13,7 +13,6 @@ from tests.slack_requests import valid_values
 from tests.waiting import wait_until
 
 
-
 def card_calls(running: RunningApp):
     return [c for c in running.slack.calls_to("chat.postMessage") if c.params.get("channel") == ENG_CHANNEL]
 

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from slack_app.domain import EscalationFields, EvidenceAdded, ReactionAction, Severity, VerdictKind
 from storage import escalations as store
-from storage import revisions
-from storage import verdicts
+from storage import revisions, verdicts
 from storage.db import Databases
 from storage.migrations import migrate
 
