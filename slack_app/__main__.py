@@ -1,4 +1,4 @@
-"""Command line: `python -m slack_app [serve | digest [--force] [--dry-run] | doctor | preview]`."""
+"""Command line: `python -m slack_app [serve | digest [--force] [--dry-run] | doctor | preview | backup PATH]`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--only", action="append", metavar="NAME", help="just this piece (repeatable), e.g. modal")
     preview.add_argument("--links", action="store_true", help="print only `name: Block Kit Builder link` lines")
+    backup = sub.add_parser(
+        "backup", help="write a consistent copy of the database to PATH while the app runs (SQLite online backup)"
+    )
+    backup.add_argument("path", metavar="PATH", help="where to write the copy (replaced atomically; owner-only)")
     return parser
 
 
@@ -69,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
         # Runs before migrations on purpose: it reports the database as it is and changes nothing.
         return doctor_command(settings)
+
+    if command == "backup":
+        from storage.backup import backup
+
+        if not settings.escalation_db.exists():
+            print(f"error: there is no database at {settings.escalation_db} (ESCALATION_DB)", file=sys.stderr)
+            return 1
+        pages = backup(settings.escalation_db, args.path)
+        print(f"Backed up {settings.escalation_db} to {args.path} ({pages} pages).")
+        return 0
 
     db = open_db(settings.escalation_db)
     migrate(db)
