@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -28,6 +30,8 @@ from storage.db import Databases
 
 logger = logging.getLogger(__name__)
 
+LISTENER_THREADS = 64
+
 
 def make_client(settings: Settings) -> WebClient:
     """The Web API client every Slack call goes through, pointed at SLACK_API_URL.
@@ -45,30 +49,47 @@ def make_client(settings: Settings) -> WebClient:
 class BotIdentity:
     """Bolt's authorize function for a single-workspace app, without Slack on the request path.
 
-    Bolt's default asks auth.test on the first request and fails that request when Slack is
-    unreachable; a submission must be stored even then. The identity is cached once known.
+    Bolt's default asks auth.test on the first request: that request then waits a Slack round
+    trip, and fails when Slack is unreachable, and a submission must be stored even then. Here the
+    identity is fetched in the background (at start, and again at most every 30 s after a
+    failure) and requests meanwhile go on with the token alone; listeners that need the bot's
+    user id before it is known read it from the event's `authorizations`.
     """
+
+    RETRY_SECONDS = 30.0
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
         self._known: AuthorizeResult | None = None
         self._lock = threading.Lock()
+        self._fetching = False
+        self._last_try = float("-inf")
 
     def authorize(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         """Bolt calls this per request (by argument name, so it must be a plain callable)."""
         if self._known is not None:
             return self._known
+        self.fetch_in_background()
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self._client.token)
+
+    def fetch_in_background(self) -> None:
         with self._lock:
-            if self._known is None:
-                try:
-                    response = self._client.auth_test()
-                except SLACK_FAILURES:
-                    logger.warning("auth.test failed; continuing without the bot's user id for now")
-                    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self._client.token)
-                self._known = AuthorizeResult.from_auth_test_response(
-                    bot_token=self._client.token, auth_test_response=response
-                )
-        return self._known
+            if self._known is not None or self._fetching or time.monotonic() - self._last_try < self.RETRY_SECONDS:
+                return
+            self._fetching, self._last_try = True, time.monotonic()
+        threading.Thread(target=self._fetch, name="auth-test", daemon=True).start()
+
+    def _fetch(self) -> None:
+        try:
+            response = self._client.auth_test()
+            self._known = AuthorizeResult.from_auth_test_response(
+                bot_token=self._client.token, auth_test_response=response
+            )
+        except SLACK_FAILURES:
+            logger.warning("auth.test failed; going on without the bot's user id, retrying later")
+        finally:
+            with self._lock:
+                self._fetching = False
 
 
 def _authorize_function(identity: BotIdentity):
@@ -94,6 +115,8 @@ def create_app(
     if not socket_mode:
         settings.require_http_mode()
     client = client or make_client(settings)
+    identity = BotIdentity(client)
+    identity.fetch_in_background()
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
@@ -101,9 +124,13 @@ def create_app(
         request_verification_enabled=not socket_mode,
         # auth.test runs lazily and never fails a request, so neither start-up nor a submission
         # depends on Slack being reachable.
-        authorize=_authorize_function(BotIdentity(client)),
+        authorize=_authorize_function(identity),
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
+        # Bolt's default pool has 5 threads, and /escalate holds one for the whole views.open
+        # round trip after its ack: a 6th command within one Slack round trip could not even be
+        # acked (bench/: 957 ms acks with Slack at 1 s; 13 ms with this pool).
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
     )
     escalations = EscalationService(databases)
     verdicts = VerdictService(

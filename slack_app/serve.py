@@ -106,6 +106,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             "graceful_timeout": 20,
             "keepalive": 5,
             "accesslog": None,
+            # gunicorn 27's control socket has one default path per user: two instances on a host
+            # (the app and anything else served by gunicorn) would fight over it; we do not use it.
+            "control_socket_disable": True,
             "loglevel": s.log_level.lower(),
             "logger_class": GunicornLogger,
             "worker_exit": self._worker_exit,

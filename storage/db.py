@@ -34,7 +34,24 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         restrict_permissions(target)
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    database = sqlite_utils.Database(conn, execute_plugins=False)
+    # One writer lock per file and process: threads queue on it and are woken the moment it is
+    # free, instead of polling SQLite's busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25 … ms
+    # between tries (submission p99 at 10 concurrent: 205 ms before, 55 ms after; bench/).
+    # Between processes, SQLite's busy timeout still applies.
+    if not in_memory:
+        database.writer_lock = _writer_lock(os.path.realpath(target))  # type: ignore[attr-defined]
+    return database
+
+
+# Keyed by file: every connection of this process to one database shares its lock.
+_WRITER_LOCKS: dict[str, threading.RLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: str) -> threading.RLock:
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(path, threading.RLock())
 
 
 def to_db_time(moment: datetime) -> str:
@@ -57,14 +74,15 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    else:
-        db.conn.commit()
+    with getattr(db, "writer_lock", None) or contextlib.nullcontext():
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        else:
+            db.conn.commit()
 
 
 class Databases:

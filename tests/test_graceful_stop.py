@@ -14,28 +14,34 @@ from slack_app.serve import Background
 from tests.slack_requests import valid_values
 from tests.test_serve_process import app_process, cards_in, wait_until  # noqa: F401 -- fixture
 
-SLOW_AUTH = 3.0  # the first request of a worker asks auth.test; held this long, it keeps all in flight
-
 
 def test_sigterm_answers_every_request_in_flight_and_exits_0(slack, app_process, tmp_path):  # noqa: F811
     app = app_process(WEB_THREADS="8")
     app.start()
     slack.trigger_ttl = 60
-    # Slack answers auth.test slowly, so every request below is still being handled at SIGTERM;
+    # Slack answers views.open slowly, so the command's listener is still at work after its ack;
     # cards post slowly too, so the outbox worker is mid-batch when the process stops.
-    slack.method_latency = {"auth.test": SLOW_AUTH, "chat.postMessage": 0.3}
+    slack.method_latency = {"views.open": 1.5, "chat.postMessage": 0.3}
+    # Nothing Slack does holds a submission (acks never wait for Slack), so the test holds the
+    # database's write lock: every submission is in flight, waiting to be stored, at SIGTERM.
+    holder = sqlite3.connect(tmp_path / "escalations.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
     trigger = slack.issue_trigger_id()
     with ThreadPoolExecutor(max_workers=6) as pool:
         command = pool.submit(app.requests.command, "Checkout broken", trigger_id=trigger)
         submissions = [
             pool.submit(app.requests.view_submission, valid_values(summary=f"In flight {i}")) for i in range(5)
         ]
-        slack.wait_for("auth.test")
-        time.sleep(SLOW_AUTH / 3)  # all six connections accepted, none answered yet
-        assert not any(f.done() for f in [command, *submissions])
+        slack.wait_for("views.open")
+        time.sleep(0.5)  # all five submissions accepted and waiting for the lock
+        assert not any(f.done() for f in submissions)
         os.killpg(app.proc.pid, signal.SIGTERM)
+        time.sleep(0.5)
+        holder.execute("ROLLBACK")
+        holder.close()
         replies = [f.result(timeout=30) for f in [command, *submissions]]
     assert [r.status for r in replies] == [200] * 6
+    assert all(r.json() in (None, {}) for r in replies[1:]), [r.text for r in replies]
     assert app.proc.wait(timeout=30) == 0
     assert "outbox worker and digest scheduler stopped" in app.output()
 

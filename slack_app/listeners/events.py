@@ -33,6 +33,14 @@ REACTION_EVENTS = re.compile(r"^reaction_(added|removed)$")
 SCREENED = "screened_reaction"
 
 
+def bot_user_ids(body: dict[str, Any], known: str | None) -> frozenset[str]:
+    """The app's own user id(s): from the event's authorizations, and the one Bolt knows, if any."""
+    authorizations = body.get("authorizations") or []
+    bots = {a.get("user_id") for a in authorizations if isinstance(a, dict) and a.get("is_bot")}
+    bots.add(known)
+    return frozenset(b for b in bots if isinstance(b, str) and b)
+
+
 def read_reaction(body: dict[str, Any], bot_user_id: str | None) -> ReactionEvent | None:
     """A reaction event on a message as a typed model; None for anything else (files, odd shapes)."""
     event = body.get("event")
@@ -48,9 +56,6 @@ def read_reaction(body: dict[str, Any], bot_user_id: str | None) -> ReactionEven
     if not all(isinstance(value, str) and value for value in fields):
         return None
     event_id, user, reaction, channel, ts = fields
-    authorizations = body.get("authorizations") or []
-    bots = {a.get("user_id") for a in authorizations if isinstance(a, dict) and a.get("is_bot")}
-    bots.add(bot_user_id)
     return ReactionEvent(
         event_id=event_id,
         action=action,
@@ -59,7 +64,7 @@ def read_reaction(body: dict[str, Any], bot_user_id: str | None) -> ReactionEven
         channel_id=channel,
         message_ts=ts,
         event_ts=event.get("event_ts") if isinstance(event.get("event_ts"), str) else None,
-        bot_user_ids=frozenset(b for b in bots if isinstance(b, str)),
+        bot_user_ids=bot_user_ids(body, bot_user_id),
     )
 
 
@@ -110,9 +115,9 @@ def register(app: App, verdicts: VerdictService, owed: Callable[[], None]) -> No
 
 
 def register_membership(app: App, databases: Databases, owed: Callable[[], None]) -> None:
-    def on_member_joined(event: dict[str, Any], context: BoltContext) -> None:
+    def on_member_joined(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         """The app was invited somewhere: retry at once what waited for that (e.g. not_in_channel)."""
-        if not context.bot_user_id or event.get("user") != context.bot_user_id:
+        if event.get("user") not in bot_user_ids(body, context.bot_user_id):
             return
         woken = retry_what_waits_for_a_person(databases(), now=utcnow())
         logger.info("app joined %s; %d waiting Slack writes retried now", event.get("channel"), woken)
