@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_app.blocks.mrkdwn import escape, escape_within, fitted_list, link, truncate
+from slack_app.blocks.mrkdwn import card_ref, escape_within, fitted_list, mention, section, truncate
 from slack_app.digest_model import Digest, DigestRow, Listing, Quality
 
 TITLE = "Escalations digest"
 HEADER_LIMIT = 150
 MESSAGE_TEXT_LIMIT = 4000
 SUMMARY_LIMIT = 90  # a digest line shows the start of a summary; the card has the rest
-PERMALINK_LIMIT = 500  # a longer "permalink" is not Slack's; show the id without a link
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -60,16 +57,8 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def _mention(user_id: str) -> str:
-    """A mention for a stored Slack user id; anything else is shown as plain text."""
-    return f"<@{user_id}>" if _SLACK_USER_ID.match(user_id) else escape(user_id)
-
-
 def _ref(row: DigestRow) -> str:
-    """ESC-n, linked to its card when the card's permalink is known."""
-    if row.permalink and row.permalink.startswith("https://") and len(row.permalink) <= PERMALINK_LIMIT:
-        return link(row.permalink, row.ref)
-    return row.ref if row.card_posted else f"{row.ref} (no card yet)"
+    return card_ref(row.ref, row.permalink, row.card_posted)
 
 
 def _summary(text: str) -> str:
@@ -112,7 +101,7 @@ def digest_text(digest: Digest) -> str:
 
 def _list_section(title: str, lines: list[str], listing: Listing[Any]) -> dict[str, Any]:
     """One section with as many lines as fit in Slack's 3000 characters, then '…and N more'."""
-    return _section(fitted_list(title, lines, listing.total))
+    return section(fitted_list(title, lines, listing.total))
 
 
 def _awaiting_section(digest: Digest) -> dict[str, Any]:
@@ -132,7 +121,7 @@ def _awaiting_section(digest: Digest) -> dict[str, Any]:
 def _needs_evidence_section(digest: Digest) -> dict[str, Any]:
     now = digest.as_of
     lines = [
-        f"• {_ref(row)} {_summary(row.summary)} · {_mention(row.reporter_id)}"
+        f"• {_ref(row)} {_summary(row.summary)} · {mention(row.reporter_id)}"
         f" · waiting {format_age(now - row.waiting_since)}"
         for row in digest.needs_evidence.items
     ]
@@ -143,7 +132,7 @@ def _needs_evidence_section(digest: Digest) -> dict[str, Any]:
 def _accepted_section(digest: Digest) -> dict[str, Any]:
     lines = []
     for row in digest.accepted.items:
-        by = f" by {_mention(row.accepted_by)}" if row.accepted_by else ""
+        by = f" by {mention(row.accepted_by)}" if row.accepted_by else ""
         rounds = row.needs_evidence_rounds
         how = "first read" if rounds == 0 else f"after {rounds} evidence {_plural(rounds, 'round', 'rounds')}"
         lines.append(f"• {_ref(row)} {row.severity.emoji} {_summary(row.summary)} · accepted{by} · {how}")
@@ -196,16 +185,12 @@ def quality_lines(quality: Quality) -> list[str]:
 def _quality_blocks(quality: Quality) -> list[dict[str, Any]]:
     body = "*Last 7 days*\n" + "\n".join(f"• {line}" for line in quality_lines(quality))
     return [
-        _section(body),
+        section(body),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": FIRST_READ_DEFINITION}]},
     ]
 
 
 # -- the message ------------------------------------------------------------------------------
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def digest_message(digest: Digest) -> dict[str, Any]:
@@ -214,14 +199,14 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
     if digest.is_quiet:
         blocks.append(
-            _section(
+            section(
                 ":sunny: *Nothing waiting.* No escalation is awaiting triage or evidence,"
                 f" and none was accepted {_since(digest)}."
             )
         )
     else:
         counts = (_awaiting_count(digest), _needs_count(digest), _accepted_count(digest))
-        blocks.append(_section(" · ".join(f"*{count}*" for count in counts)))
+        blocks.append(section(" · ".join(f"*{count}*" for count in counts)))
         if digest.awaiting.total:
             blocks.append(_awaiting_section(digest))
         if digest.needs_evidence.total:

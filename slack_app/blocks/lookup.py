@@ -11,10 +11,13 @@ from slack_app.blocks.digest import format_age
 from slack_app.blocks.messages import card_link, subcommand_lines
 from slack_app.blocks.mrkdwn import (
     SECTION_TEXT_LIMIT,
+    card_ref,
     escape,
     escape_within,
     fitted_list,
     link,
+    mention,
+    section,
     truncate,
     utc_time,
 )
@@ -25,10 +28,8 @@ from slack_app.ids import Command, Field, HomeBlock
 MESSAGE_TEXT_LIMIT = 4000
 SUMMARY_IN_LINE = 90  # a list line shows the start of a summary; the card has the rest
 SUMMARY_IN_STATUS = 300
-PERMALINK_LIMIT = 500  # a longer "permalink" is not Slack's; show the id without a link
 HISTORY_SHOWN = 12  # the latest entries; older ones are counted
 ECHO_LIMIT = 40  # how much of what someone typed is quoted back to them
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 STATE_EMOJI = {
@@ -38,30 +39,13 @@ STATE_EMOJI = {
 }
 
 
-def _section(text: str, block_id: str | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-    if block_id:
-        block["block_id"] = block_id
-    return block
-
-
-def mention(user_id: str | None) -> str:
-    """A mention for a stored Slack user id; anything else as plain text."""
-    if not user_id:
-        return "someone"
-    return f"<@{user_id}>" if _SLACK_USER_ID.match(user_id) else escape(user_id)
-
-
 def _echo(written: str) -> str:
     """What someone typed, quoted back inside `code` without breaking out of it."""
     return escape(truncate(written.replace("`", "'"), ECHO_LIMIT))
 
 
 def _ref(row: OwnEscalation) -> str:
-    """ESC-n, linked to its card when the card's permalink is known."""
-    if row.permalink and row.permalink.startswith("https://") and len(row.permalink) <= PERMALINK_LIMIT:
-        return link(row.permalink, row.ref)
-    return row.ref if row.card_posted else f"{row.ref} (no card yet)"
+    return card_ref(row.ref, row.permalink, row.card_posted)
 
 
 def own_line(row: OwnEscalation, now: datetime) -> str:
@@ -83,7 +67,7 @@ def own_line(row: OwnEscalation, now: datetime) -> str:
 def list_section(title: str, listing: Listing[OwnEscalation], now: datetime, block_id: str) -> dict[str, Any]:
     """A titled list with as many lines as fit in one section, then '…and N more'."""
     lines = [own_line(row, now) for row in listing.items]
-    return _section(fitted_list(title, lines, listing.total), block_id)
+    return section(fitted_list(title, lines, listing.total), block_id)
 
 
 def open_sections(own: OwnEscalations) -> list[dict[str, Any]]:
@@ -107,7 +91,7 @@ def _ephemeral(text: str, blocks: list[dict[str, Any]] | None = None) -> dict[st
     return {
         "response_type": "ephemeral",
         "text": truncate(text, MESSAGE_TEXT_LIMIT),
-        "blocks": blocks if blocks is not None else [_section(text)],
+        "blocks": blocks if blocks is not None else [section(text)],
     }
 
 
@@ -199,7 +183,7 @@ def status_message(status: EscalationStatus) -> dict[str, Any]:
             break
         body += "\n" + line
     text = f"{esc.ref}: {esc.state.label}"
-    return _ephemeral(text, [_section(head), _section(body)])
+    return _ephemeral(text, [section(head), section(body)])
 
 
 # -- lookups that found nothing, and words we do not know ----------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from slack_app.blocks.mrkdwn import escape, link, truncate, utc_time
+from slack_app.blocks.mrkdwn import escape, link, section, truncate, utc_time
 from slack_app.domain import (
     FIELD_SPECS,
     AmendmentReply,
@@ -19,10 +19,6 @@ from slack_app.domain import (
     VerdictNotice,
 )
 from slack_app.ids import ActionId, Command, Field, NoticeBlock
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def help_message() -> dict[str, Any]:
@@ -48,11 +44,11 @@ def help_message() -> dict[str, Any]:
         "response_type": "ephemeral",
         "text": text,
         "blocks": [
-            _section(text),
-            _section("*Also*\n" + "\n".join(f"• {line}" for line in subcommand_lines())),
-            _section(f"*The six facts* (Expected and Actual are two boxes)\n{facts}"),
-            _section(f"*Severity is chosen by impact, not emotion*\n{severities}"),
-            _section(
+            section(text),
+            section("*Also*\n" + "\n".join(f"• {line}" for line in subcommand_lines())),
+            section(f"*The six facts* (Expected and Actual are two boxes)\n{facts}"),
+            section(f"*Severity is chosen by impact, not emotion*\n{severities}"),
+            section(
                 "A fact may be _unknown_, but say how you checked "
                 "(\"unknown - checked the error logs for that route, nothing\"). "
                 "No customer emails, phone or card numbers: link to the replay or use an account id."
@@ -97,7 +93,7 @@ def posted_confirmation(escalation: Escalation, *, after_all: bool = False) -> d
         f"_{escape(escalation.summary)}_\n"
         "You will hear from me when engineering accepts it or asks for more evidence."
     )
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [section(text)]}
 
 
 # What a Slack error code means for the person, and what they can do about it.
@@ -137,7 +133,7 @@ def post_failed_notice(escalation: Escalation, error: str, channel: str) -> dict
         f":warning: *{escalation.ref}* is saved, so nothing is lost, but it is not in <#{channel}> yet: "
         f"{what.format(**fmt)}. {fix.format(**fmt)}. I keep trying and will tell you when it is posted."
     )
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [section(text)]}
 
 
 def error_notice(error_id: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from typing import Any
 
 
 def escape(text: str) -> str:
@@ -61,3 +63,29 @@ def fitted_list(title: str, lines: list[str], total: int, limit: int = SECTION_T
     if total - shown > 0:
         body += f"\n…and {total - shown} more"
     return body
+
+
+PERMALINK_LIMIT = 500  # a longer "permalink" is not Slack's; show the id without a link
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def mention(user_id: str | None, nobody: str = "someone") -> str:
+    """A mention for a stored Slack user id; anything else is shown as plain, escaped text."""
+    if not user_id:
+        return nobody
+    return f"<@{user_id}>" if _SLACK_USER_ID.match(user_id) else escape(user_id)
+
+
+def card_ref(ref: str, permalink: str | None, card_posted: bool) -> str:
+    """ESC-n, linked to its card when the card's permalink is known."""
+    if permalink and permalink.startswith("https://") and len(permalink) <= PERMALINK_LIMIT:
+        return link(permalink, ref)
+    return ref if card_posted else f"{ref} (no card yet)"
+
+
+def section(text: str, block_id: str | None = None) -> dict[str, Any]:
+    """A section block of mrkdwn text the caller has already escaped."""
+    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
