@@ -65,11 +65,6 @@ def get_escalation(db: sqlite_utils.Database, escalation_id: int) -> Escalation 
     return found[0] if found else None
 
 
-def find_by_card(db: sqlite_utils.Database, channel_id: str, message_ts: str) -> Escalation | None:
-    """The escalation whose card is the message at (channel, ts), if any."""
-    found = _select(db, "channel_id = ? AND message_ts = ?", [channel_id, message_ts])
-    return found[0] if found else None
-
 
 def mark_posted(
     db: sqlite_utils.Database,
@@ -102,10 +97,6 @@ def mark_post_failed(db: sqlite_utils.Database, escalation_id: int, *, error: st
             [error, to_db_time(now), escalation_id],
         )
 
-
-def unposted(db: sqlite_utils.Database) -> list[Escalation]:
-    """Escalations whose card has not reached Slack yet, oldest first."""
-    return _select(db, "message_ts IS NULL ORDER BY id", [])
 
 
 def set_state(

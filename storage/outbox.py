@@ -151,12 +151,6 @@ def pending_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')").fetchone()[0]
 
 
-def next_due(db: sqlite_utils.Database) -> datetime | None:
-    row = db.execute(
-        "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'"
-    ).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
-
 
 def items(db: sqlite_utils.Database, *, escalation_id: int | None = None) -> list[OutboxItem]:
     """Every item (for one escalation), in order: for tests, the admin and the health check."""

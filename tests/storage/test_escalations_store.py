@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from slack_app.domain import EscalationFields, EscalationState, Severity
 from storage import escalations as store
+from storage import verdicts
 from storage.db import open_db
 from storage.migrations import MIGRATIONS, migrate
 
@@ -50,12 +51,12 @@ def test_posting_is_recorded_and_found_by_card(db):
     esc, _ = store.insert_escalation(db, FIELDS, reporter_id="U1", team_id=None, now=NOW)
     store.mark_post_failed(db, esc.id, error="not_in_channel", now=NOW)
     assert store.get_escalation(db, esc.id).post_error == "not_in_channel"
-    assert [e.id for e in store.unposted(db)] == [esc.id]
+    assert not store.get_escalation(db, esc.id).is_posted
     store.mark_posted(db, esc.id, channel_id="C1", message_ts="1.000100", permalink="https://p", now=NOW)
-    found = store.find_by_card(db, "C1", "1.000100")
-    assert found.id == esc.id and found.post_error is None and found.permalink == "https://p"
-    assert store.find_by_card(db, "C2", "1.000100") is None
-    assert store.unposted(db) == []
+    assert verdicts.card_owner(db, "C1", "1.000100").id == esc.id
+    found = store.get_escalation(db, esc.id)
+    assert found.is_posted and found.post_error is None and found.permalink == "https://p"
+    assert verdicts.card_owner(db, "C2", "1.000100") is None
 
 
 def test_database_files_are_owner_only_whatever_the_umask(tmp_path):
