@@ -8,6 +8,7 @@ import time
 import pytest
 
 from slack_app.ids import CallbackId, Field
+from storage import outbox
 from tests.conftest import ENG_CHANNEL, RunningApp
 from tests.slack_requests import valid_values
 from tests.waiting import wait_until
@@ -242,6 +243,9 @@ def test_a_post_that_needs_a_person_keeps_the_escalation_and_tells_the_reporter_
     attempts = len(card_calls(running))
     running.advance(seconds=31)  # the next retry fails the same way, and nobody is told twice
     wait_until(lambda: len(card_calls(running)) > attempts)
+    # …and wait until the worker has recorded that failure, so its next retry is timed from now.
+    wait_until(lambda: any(i.kind == "post_card" and i.attempts == 2 and i.status == "pending"
+                           for i in outbox.items(running.db)))
     assert len(dm_calls(running)) == 1 and running.slack.messages_in(ENG_CHANNEL) == []
 
     running.slack.add_channel(ENG_CHANNEL, "eng-escalations")  # an admin fixed it
