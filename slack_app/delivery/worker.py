@@ -145,6 +145,8 @@ class OutboxWorker:
         except SLACK_FAILURES as exc:
             self._failed(item, exc)
             return
+        if item.kind == OutboxKind.POST_CARD:
+            return  # completed by _post_card, in the transaction that records the card
         with write_transaction(db):
             outbox.complete(db, item.id, now=self._clock(), result=result)
 
@@ -183,7 +185,10 @@ class OutboxWorker:
 
     def _post_card(self, item: OutboxItem, escalation: Escalation) -> dict[str, Any]:
         if escalation.is_posted:
-            return {"channel": escalation.channel_id, "ts": escalation.message_ts}
+            result = {"channel": escalation.channel_id, "ts": escalation.message_ts}
+            with write_transaction(self._db()):
+                outbox.complete(self._db(), item.id, now=self._clock(), result=result)
+            return result
         found = self._find_card(escalation, item) if item.taken_over else None
         if found is not None:
             channel, ts = found
