@@ -158,12 +158,10 @@ def _handle_error(error: Exception, request: BoltRequest, response: BoltResponse
     logger.error("unexpected error %s: %s", error_id, type(error).__name__, exc_info=error)
     if response is None:  # already acknowledged: nothing more can go back in this response
         return None
-    payload: Any = request.body.get("payload") if isinstance(request.body, dict) else None
-    if isinstance(request.body, dict) and request.body.get("type") == "view_submission":
-        payload = request.body
     notice = error_notice(error_id)
-    if isinstance(payload, dict) and payload.get("type") == "view_submission":
-        body = {"response_action": "errors", "errors": {Field.SUMMARY.value: notice}}
-        return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
-    return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": notice}),
-                        headers={"content-type": "application/json"})
+    # Bolt has already parsed an interactivity payload into request.body.
+    if isinstance(request.body, dict) and request.body.get("type") == "view_submission":
+        body: dict[str, Any] = {"response_action": "errors", "errors": {Field.SUMMARY.value: notice}}
+    else:
+        body = {"response_type": "ephemeral", "text": notice}
+    return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})

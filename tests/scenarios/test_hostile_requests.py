@@ -127,3 +127,19 @@ def test_health_says_503_when_the_database_cannot_be_written(running: RunningApp
     ok, body = health(readonly)
     assert not ok and body == {"ok": False, "database": "unavailable"}
     assert health(running.databases)[0]
+
+
+def test_a_submission_that_cannot_be_saved_keeps_the_form_open_with_an_error_id(running: RunningApp, caplog):
+    running.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON escalations BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+    )
+    reply = running.requests.view_submission(valid_values())
+    assert_harmless(reply)
+    body = reply.json()
+    assert body["response_action"] == "errors"
+    notice = body["errors"]["summary"]
+    assert "Nothing you submitted is lost" in notice and "error id" in notice
+    error_id = notice.split("`")[1]
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)  # the trace is in the log
+    running.db.execute("DROP TRIGGER refuse")
+    assert running.rows() == [] and running.rows("outbox") == []
