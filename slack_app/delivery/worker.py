@@ -15,9 +15,9 @@ from slack_app.blocks.card import ReactionNames, Verdict, escalation_card
 from slack_app.blocks.messages import NOTICE_BUILDERS, evidence_added_reply
 from slack_app.clock import utcnow
 from slack_app.delivery.errors import SLACK_FAILURES, Failure, classify, retry_after, slack_error_code
-from slack_app.domain import AmendmentReply, Escalation
+from slack_app.domain import AmendmentReply, Escalation, Notice
 from slack_app.logging_setup import escalation_context
-from slack_app.services.outbox import Notice, OutboxKind, notice_owed, owe_notice
+from slack_app.services.outbox import OutboxKind, notice_owed, owe_notice
 from storage import escalations as escalation_store
 from storage import outbox
 from storage.db import Databases, write_transaction

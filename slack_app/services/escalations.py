@@ -66,9 +66,6 @@ class EscalationService:
                 owe_card(db, escalation.id, now=now)
         return Submitted(escalation, is_new)
 
-    def get(self, escalation_id: int) -> Escalation | None:
-        return store.get_escalation(self._db(), escalation_id)
-
     def amendable(self, escalation_id: int, user_id: str) -> Escalation:
         """The escalation, if this person may amend it: only its reporter may. Raises NotTheReporter."""
         escalation = store.get_escalation(self._db(), escalation_id)

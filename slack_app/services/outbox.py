@@ -11,17 +11,6 @@ import sqlite_utils
 from slack_app.domain import Notice
 from storage import outbox
 
-__all__ = [
-    "Notice",
-    "OutboxKind",
-    "notice_owed",
-    "owe_card",
-    "owe_card_update",
-    "owe_notice",
-    "owe_thread_reply",
-    "retry_what_waits_for_a_person",
-]
-
 
 class OutboxKind(StrEnum):
     POST_CARD = "post_card"
